@@ -1,0 +1,126 @@
+"""Real ERPNext records for the integration tests: a company of our own, items, parties.
+
+Everything is created through ERPNext's documents, never faked, and only if missing,
+so test modules can be run alone or together.
+"""
+
+import frappe
+from frappe.utils import nowdate
+
+TEST_COMPANY = "_TP Test Company"
+TEST_COMPANY_ABBR = "_TPT"
+TEST_ITEM_GROUP = "_TP Test Items"
+TEST_SUPPLIER = "_TP Test Supplier"
+TEST_CUSTOMER = "_TP Test Customer"
+
+
+def before_tests():
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
+	make_test_baseline()
+	frappe.db.commit()
+
+
+def make_test_baseline():
+	if not frappe.db.exists("Company", TEST_COMPANY):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": TEST_COMPANY,
+				"abbr": TEST_COMPANY_ABBR,
+				"default_currency": "USD",
+				"country": "United States",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Item Group", TEST_ITEM_GROUP):
+		frappe.get_doc(
+			{
+				"doctype": "Item Group",
+				"item_group_name": TEST_ITEM_GROUP,
+				"parent_item_group": "All Item Groups",
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Supplier", TEST_SUPPLIER):
+		frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": TEST_SUPPLIER,
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
+				"default_currency": "USD",
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Customer", TEST_CUSTOMER):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": TEST_CUSTOMER,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+				"default_currency": "USD",
+			}
+		).insert(ignore_permissions=True)
+
+
+def warehouse(name: str = "Stores") -> str:
+	return f"{name} - {TEST_COMPANY_ABBR}"
+
+
+def make_item(item_code: str, **properties) -> "frappe.model.document.Document":
+	"""An Item with `properties`, created if it does not exist yet."""
+	if frappe.db.exists("Item", item_code):
+		return frappe.get_doc("Item", item_code)
+	item = frappe.get_doc(
+		{
+			"doctype": "Item",
+			"item_code": item_code,
+			"item_name": item_code,
+			"item_group": TEST_ITEM_GROUP,
+			"stock_uom": "Nos",
+			"is_stock_item": 1,
+			**properties,
+		}
+	)
+	return item.insert(ignore_permissions=True)
+
+
+def make_purchase_receipt(items: list[dict], supplier: str = TEST_SUPPLIER, submit: bool = True, **fields):
+	"""A Purchase Receipt into the test company's Stores; each item dict needs item_code and qty."""
+	receipt = frappe.get_doc(
+		{
+			"doctype": "Purchase Receipt",
+			"company": TEST_COMPANY,
+			"supplier": supplier,
+			"posting_date": nowdate(),
+			"set_posting_time": 1,
+			"currency": "USD",
+			"conversion_rate": 1,
+			"set_warehouse": warehouse(),
+			"items": [{"rate": 10, "warehouse": warehouse(), "conversion_factor": 1, **row} for row in items],
+			**fields,
+		}
+	)
+	receipt.insert(ignore_permissions=True)
+	if submit:
+		receipt.submit()
+	return receipt
+
+
+def bundle_entries(voucher_type: str, voucher_no: str) -> list[dict]:
+	"""Serial and Batch Entry rows of a voucher's submitted bundles."""
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	return (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(entry.parent == bundle.name)
+		.select(bundle.item_code, entry.batch_no, entry.serial_no, entry.qty, entry.warehouse)
+		.where(
+			(bundle.voucher_type == voucher_type)
+			& (bundle.voucher_no == voucher_no)
+			& (bundle.docstatus == 1)
+		)
+		.orderby(entry.idx)
+		.run(as_dict=True)
+	)
