@@ -5,6 +5,40 @@ Each name starts with `tp_` so nothing of ERPNext's or another app's is touched.
 """
 
 
+def _origin_fields(insert_after: str, with_supplier_lot: bool) -> list[dict]:
+	"""Supplier lot and dates on an incoming stock row; the new batch keeps them."""
+	fields = []
+	if with_supplier_lot:
+		fields.append(
+			{
+				"fieldname": "tp_supplier_lot",
+				"label": "Supplier Lot",
+				"fieldtype": "Data",
+				"insert_after": insert_after,
+				"description": "The supplier's lot code as printed on their label; kept on the new batch.",
+				"translatable": 0,
+			}
+		)
+		insert_after = "tp_supplier_lot"
+	fields += [
+		{
+			"fieldname": "tp_manufacturing_date",
+			"label": "Manufacturing Date",
+			"fieldtype": "Date",
+			"insert_after": insert_after,
+			"description": "Kept on the new batch; with the item's shelf life it gives the expiry date.",
+		},
+		{
+			"fieldname": "tp_expiry_date",
+			"label": "Expiry Date",
+			"fieldtype": "Date",
+			"insert_after": "tp_manufacturing_date",
+			"description": "Leave empty to use the manufacturing date plus the item's shelf life.",
+		},
+	]
+	return fields
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	return {
 		"Batch": [
@@ -19,4 +53,26 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"translatable": 0,
 			},
 		],
+		"Supplier": [
+			{
+				"fieldname": "tp_lot_code",
+				"label": "Lot Code",
+				"fieldtype": "Data",
+				"length": 6,
+				"insert_after": "supplier_group",
+				"description": "Short code for {supplier_code} in batch and serial naming patterns. "
+				"Empty: the first four letters and digits of the supplier name.",
+				"translatable": 0,
+			},
+		],
+		"Purchase Receipt Item": _origin_fields("batch_no", with_supplier_lot=True),
+		"Stock Entry Detail": _origin_fields("batch_no", with_supplier_lot=False),
+		"Stock Reconciliation Item": _origin_fields("batch_no", with_supplier_lot=True),
 	}
+
+
+# Property setters the app owns: (doctype, property, value, property type).
+# Batch search also looks in the supplier lot, so a lot code typed into any Batch link finds it.
+PROPERTY_SETTERS = [
+	("Batch", "search_fields", "item,tp_supplier_lot", "Data"),
+]

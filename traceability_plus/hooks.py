@@ -18,4 +18,20 @@ doc_events = {
 	"Item": {
 		"validate": "traceability_plus.item_tracking.validate_item_tracking",
 	},
+	"Purchase Receipt": {
+		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
+		"on_submit": "traceability_plus.numbering.record_batch_origin",
+	},
+	"Stock Entry": {
+		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
+	},
+	"Stock Reconciliation": {
+		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
+	},
+}
+
+# JJJ (day of the year, 001-366) in ERPNext's own naming series too, e.g. an item's
+# Batch Number Series "LOT-.YY.JJJ.-.####".
+naming_series_variables = {
+	"JJJ": "traceability_plus.numbering.day_of_year_for_naming_series",
 }

@@ -2,8 +2,9 @@
 
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
-from traceability_plus.custom_fields import get_custom_fields
+from traceability_plus.custom_fields import PROPERTY_SETTERS, get_custom_fields
 
 SETTINGS_DOCTYPE = "Traceability Settings"
 
@@ -15,10 +16,21 @@ def after_install():
 
 def before_uninstall():
 	delete_custom_fields()
+	delete_property_setters()
 
 
 def sync_custom_fields():
 	create_custom_fields(get_custom_fields(), ignore_validate=True)
+	for doctype, property_name, value, property_type in PROPERTY_SETTERS:
+		make_property_setter(doctype, None, property_name, value, property_type, for_doctype=True)
+
+
+def delete_property_setters():
+	for doctype, property_name, _value, _property_type in PROPERTY_SETTERS:
+		frappe.db.delete(
+			"Property Setter", {"doc_type": doctype, "property": property_name, "doctype_or_field": "DocType"}
+		)
+		frappe.clear_cache(doctype=doctype)
 
 
 def delete_custom_fields():

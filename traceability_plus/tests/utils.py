@@ -124,3 +124,58 @@ def bundle_entries(voucher_type: str, voucher_no: str) -> list[dict]:
 		.orderby(entry.idx)
 		.run(as_dict=True)
 	)
+
+
+def make_stock_entry(purpose: str, items: list[dict], submit: bool = True, **fields):
+	"""A Stock Entry of the test company; rows give item_code, qty and s_warehouse and/or t_warehouse."""
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": purpose,
+			"purpose": purpose,
+			"company": TEST_COMPANY,
+			"posting_date": nowdate(),
+			"set_posting_time": 1,
+			"items": [{"conversion_factor": 1, "basic_rate": 10, **row} for row in items],
+			**fields,
+		}
+	)
+	entry.insert(ignore_permissions=True)
+	if submit:
+		entry.submit()
+	return entry
+
+
+def make_stock_reconciliation(items: list[dict], submit: bool = True, **fields):
+	"""A Stock Reconciliation of the test company's Stores; rows give item_code, qty, valuation_rate."""
+	reconciliation = frappe.get_doc(
+		{
+			"doctype": "Stock Reconciliation",
+			"company": TEST_COMPANY,
+			"purpose": "Stock Reconciliation",
+			"posting_date": nowdate(),
+			"set_posting_time": 1,
+			"expense_account": f"Stock Adjustment - {TEST_COMPANY_ABBR}",
+			"items": [{"warehouse": warehouse(), "valuation_rate": 10, **row} for row in items],
+			**fields,
+		}
+	)
+	reconciliation.insert(ignore_permissions=True)
+	if submit:
+		reconciliation.submit()
+	return reconciliation
+
+
+def make_naming_rule(rule_name: str, applies_to: str, naming_pattern: str, **fields):
+	"""A Tracking Naming Rule, replaced if one of that name exists."""
+	if frappe.db.exists("Tracking Naming Rule", rule_name):
+		frappe.delete_doc("Tracking Naming Rule", rule_name, force=True)
+	return frappe.get_doc(
+		{
+			"doctype": "Tracking Naming Rule",
+			"rule_name": rule_name,
+			"applies_to": applies_to,
+			"naming_pattern": naming_pattern,
+			**fields,
+		}
+	).insert(ignore_permissions=True)
