@@ -39,8 +39,55 @@ def _origin_fields(insert_after: str, with_supplier_lot: bool) -> list[dict]:
 	return fields
 
 
+def _hold_fields(insert_after: str) -> list[dict]:
+	"""Set only through traceability_plus.holds, so every hold records who, when and why."""
+	fields = [
+		{"fieldname": "tp_hold_section", "label": "Hold", "fieldtype": "Section Break", "collapsible": 0},
+		{
+			"fieldname": "tp_on_hold",
+			"label": "On Hold",
+			"fieldtype": "Check",
+			"read_only": 1,
+			"in_standard_filter": 1,
+			"in_list_view": 1,
+			"search_index": 1,
+			"description": "Held stock cannot leave, except into quarantine or back to the supplier.",
+		},
+		{"fieldname": "tp_hold_reason", "label": "Hold Reason", "fieldtype": "Small Text", "read_only": 1},
+		{"fieldname": "tp_hold_column", "fieldtype": "Column Break"},
+		{
+			"fieldname": "tp_held_by",
+			"label": "Held By",
+			"fieldtype": "Link",
+			"options": "User",
+			"read_only": 1,
+		},
+		{"fieldname": "tp_held_on", "label": "Held On", "fieldtype": "Datetime", "read_only": 1},
+		{
+			"fieldname": "tp_hold_reference_type",
+			"label": "Held By Document Type",
+			"fieldtype": "Link",
+			"options": "DocType",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "tp_hold_reference_name",
+			"label": "Held By Document",
+			"fieldtype": "Dynamic Link",
+			"options": "tp_hold_reference_type",
+			"read_only": 1,
+		},
+	]
+	previous = insert_after
+	for field in fields:
+		field["insert_after"] = previous
+		previous = field["fieldname"]
+	return fields
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	return {
+		"Serial No": _hold_fields("purchase_document_no"),
 		"Batch": [
 			{
 				"fieldname": "tp_supplier_lot",
@@ -51,6 +98,17 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"search_index": 1,
 				"description": "The supplier's own lot code for this batch, as printed on their label.",
 				"translatable": 0,
+			},
+			*_hold_fields("reference_name"),
+			{
+				"fieldname": "tp_expiry_alert",
+				"label": "Expiry Alert Sent",
+				"fieldtype": "Select",
+				"options": "\nExpiring Soon\nExpired",
+				"read_only": 1,
+				"no_copy": 1,
+				"insert_after": "tp_hold_reference_name",
+				"description": "The last expiry alert sent for this batch, so each is sent once.",
 			},
 		],
 		"Supplier": [

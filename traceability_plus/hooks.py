@@ -23,11 +23,44 @@ doc_events = {
 		"on_submit": "traceability_plus.numbering.record_batch_origin",
 	},
 	"Stock Entry": {
-		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
+		"before_submit": [
+			"traceability_plus.numbering.assign_tracking_numbers",
+			"traceability_plus.picking.pick_batches_without_holds",
+		],
 	},
+	"Delivery Note": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
+	"Sales Invoice": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
+	"POS Invoice": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
 	"Stock Reconciliation": {
-		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
+		"before_submit": [
+			"traceability_plus.numbering.assign_tracking_numbers",
+			"traceability_plus.guards.check_stock_reconciliation",
+		],
 	},
+	# Every outward movement goes through an outward bundle, including the ones ERPNext
+	# builds itself when it picks batches at submit.
+	"Serial and Batch Bundle": {
+		"on_submit": "traceability_plus.guards.check_outward_bundle",
+	},
+	"Pick List": {
+		"before_submit": "traceability_plus.guards.check_pick_list",
+	},
+}
+
+# The batch dialog's Auto Fetch proposes no held batch.
+override_whitelisted_methods = {
+	"erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle.get_auto_data": (
+		"traceability_plus.picking.get_auto_data"
+	),
+}
+
+doctype_js = {
+	"Batch": "public/js/hold_buttons.js",
+	"Serial No": "public/js/hold_buttons.js",
+}
+
+scheduler_events = {
+	"daily": ["traceability_plus.expiry_alerts.send_expiry_alerts"],
 }
 
 # JJJ (day of the year, 001-366) in ERPNext's own naming series too, e.g. an item's

@@ -5,6 +5,9 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
 from traceability_plus.custom_fields import PROPERTY_SETTERS, get_custom_fields
+from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
+	apply_fefo_picking,
+)
 
 SETTINGS_DOCTYPE = "Traceability Settings"
 
@@ -12,6 +15,7 @@ SETTINGS_DOCTYPE = "Traceability Settings"
 def after_install():
 	sync_custom_fields()
 	set_missing_settings_defaults()
+	apply_fefo_picking()
 
 
 def before_uninstall():

@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate
 
+from traceability_plus.bundles import make_row_bundle
 from traceability_plus.core.naming_pattern import (
 	NamingPattern,
 	PatternError,
@@ -252,31 +253,11 @@ def make_serial_nos(item_code: str, names: list[str]):
 
 
 def make_inward_bundle(doc, row, serial_nos: list[str]) -> str:
-	"""A draft Serial and Batch Bundle of the new serial numbers for the row.
-
-	Built with ERPNext's own SerialBatchCreation, as the bundle dialog does; the
-	voucher submits it with its stock ledger entries. A bundle, not the row's old
-	Serial No text field: 10,000 serial numbers do not fit that field.
-	"""
-	from erpnext.stock.serial_batch_bundle import SerialBatchCreation
-
-	bundle_details = {
-		"item_code": row.item_code,
-		"posting_date": doc.posting_date,
-		"posting_time": doc.posting_time,
-		"voucher_type": doc.doctype,
-		"voucher_no": doc.name,
-		"voucher_detail_no": row.name,
-		"company": doc.company,
-		"do_not_submit": True,
-	}
-	doc.update_bundle_details(bundle_details, "items", row)
-	bundle_details["serial_nos"] = serial_nos
-	# As for the serial numbers ERPNext creates itself on inward stock: they were made
-	# a moment ago, so the per-serial availability checks are skipped; the voucher's
-	# submit still validates the bundle when it submits it.
-	bundle_details["make_bundle_from_sle"] = 1
-	return SerialBatchCreation(bundle_details).make_serial_and_batch_bundle().name
+	"""The row's new serial numbers in a bundle: 10,000 of them do not fit its Serial No text field."""
+	# As for the serial numbers ERPNext creates itself on inward stock: they were made a
+	# moment ago, so the per-serial availability checks are skipped; the voucher's submit
+	# still validates the bundle when it submits it.
+	return make_row_bundle(doc, row, serial_nos=serial_nos, make_bundle_from_sle=1)
 
 
 def record_batch_origin(doc, method=None):

@@ -4,6 +4,8 @@ Everything is created through ERPNext's documents, never faked, and only if miss
 so test modules can be run alone or together.
 """
 
+from contextlib import contextmanager
+
 import frappe
 from frappe.utils import nowdate
 
@@ -179,3 +181,77 @@ def make_naming_rule(rule_name: str, applies_to: str, naming_pattern: str, **fie
 			**fields,
 		}
 	).insert(ignore_permissions=True)
+
+
+def make_selling_voucher(doctype: str, items: list[dict], submit: bool = True, **fields):
+	"""A Delivery Note or a stock-updating Sales Invoice to the test customer from Stores."""
+	voucher = frappe.get_doc(
+		{
+			"doctype": doctype,
+			"company": TEST_COMPANY,
+			"customer": TEST_CUSTOMER,
+			"posting_date": nowdate(),
+			"set_posting_time": 1,
+			"currency": "USD",
+			"conversion_rate": 1,
+			"selling_price_list": frappe.db.get_value("Price List", {"selling": 1}),
+			"set_warehouse": warehouse(),
+			"items": [{"rate": 20, "warehouse": warehouse(), "conversion_factor": 1, **row} for row in items],
+			**(
+				{"update_stock": 1, "debit_to": f"Debtors - {TEST_COMPANY_ABBR}"}
+				if doctype == "Sales Invoice"
+				else {}
+			),
+			**fields,
+		}
+	)
+	voucher.insert(ignore_permissions=True)
+	if submit:
+		voucher.submit()
+	return voucher
+
+
+def make_warehouse(name: str) -> str:
+	full_name = warehouse(name)
+	if not frappe.db.exists("Warehouse", full_name):
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": name,
+				"company": TEST_COMPANY,
+				"parent_warehouse": f"All Warehouses - {TEST_COMPANY_ABBR}",
+			}
+		).insert(ignore_permissions=True)
+	return full_name
+
+
+@contextmanager
+def undone_if_refused():
+	"""Roll back what a refused submit wrote before it failed, as Frappe does for a request.
+
+	Tests share one transaction; without this, half a failed Delivery Note would stay.
+	"""
+	frappe.db.savepoint("tp_attempt")
+	try:
+		yield
+	except Exception:
+		frappe.db.rollback(save_point="tp_attempt")
+		raise
+
+
+@contextmanager
+def traceability_settings(**values):
+	"""Save Traceability Settings with `values` for the block, then restore them.
+
+	Saved through the document so Frappe's settings cache is cleared both ways.
+	"""
+	settings = frappe.get_single("Traceability Settings")
+	previous = {field: settings.get(field) for field in values}
+	settings.update(values)
+	settings.save(ignore_permissions=True)
+	try:
+		yield
+	finally:
+		settings = frappe.get_single("Traceability Settings")
+		settings.update(previous)
+		settings.save(ignore_permissions=True)

@@ -1,31 +1,11 @@
 # Copyright (c) 2026, Traceability Plus developers
 # For license information, please see license.txt
 
-from contextlib import contextmanager
-
 import frappe
 
 from traceability_plus.compat import IntegrationTestCase
 from traceability_plus.custom_fields import get_custom_fields
-from traceability_plus.tests.utils import make_item, make_test_baseline
-
-
-@contextmanager
-def traceability_settings(**values):
-	"""Save the settings with `values` for the block, then restore them.
-
-	Saved through the document so Frappe's settings cache is cleared both ways.
-	"""
-	settings = frappe.get_single("Traceability Settings")
-	previous = {field: settings.get(field) for field in values}
-	settings.update(values)
-	settings.save(ignore_permissions=True)
-	try:
-		yield
-	finally:
-		settings = frappe.get_single("Traceability Settings")
-		settings.update(previous)
-		settings.save(ignore_permissions=True)
+from traceability_plus.tests.utils import make_item, make_test_baseline, traceability_settings
 
 
 class TestTraceabilitySettings(IntegrationTestCase):

@@ -1,0 +1,48 @@
+from datetime import date
+
+import pytest
+
+from traceability_plus.core.expiry import ExpiryStatus, days_to_expiry, expiry_status, is_expired
+
+EXPIRY = date(2026, 3, 31)
+
+
+@pytest.mark.parametrize(
+	"on, expired",
+	[
+		(date(2026, 3, 30), False),
+		(date(2026, 3, 31), False),
+		(date(2026, 4, 1), True),
+		(date(2027, 1, 1), True),
+	],
+)
+def test_the_expiry_date_is_the_last_usable_day(on, expired):
+	assert is_expired(EXPIRY, on) is expired
+
+
+def test_no_expiry_date_never_expires():
+	assert is_expired(None, date(2999, 1, 1)) is False
+	assert days_to_expiry(None, date(2026, 1, 1)) is None
+
+
+def test_days_to_expiry():
+	assert days_to_expiry(EXPIRY, date(2026, 3, 1)) == 30
+	assert days_to_expiry(EXPIRY, EXPIRY) == 0
+	assert days_to_expiry(EXPIRY, date(2026, 4, 2)) == -2
+
+
+@pytest.mark.parametrize(
+	"on, status",
+	[
+		(date(2026, 4, 1), ExpiryStatus.EXPIRED),
+		(date(2026, 3, 31), ExpiryStatus.EXPIRING_SOON),
+		(date(2026, 3, 1), ExpiryStatus.EXPIRING_SOON),  # exactly 30 days ahead
+		(date(2026, 2, 28), ExpiryStatus.VALID),
+	],
+)
+def test_expiry_status_with_a_30_day_alert(on, status):
+	assert expiry_status(EXPIRY, on, alert_days=30) is status
+
+
+def test_expiry_status_without_expiry_date():
+	assert expiry_status(None, date(2026, 1, 1), alert_days=30) is ExpiryStatus.NO_EXPIRY

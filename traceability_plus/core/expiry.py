@@ -1,0 +1,32 @@
+"""The one expiry rule: a batch's expiry date is the last day it may be used."""
+
+from datetime import date
+from enum import Enum
+
+
+class ExpiryStatus(Enum):
+	EXPIRED = "Expired"
+	EXPIRING_SOON = "Expiring Soon"
+	VALID = "Valid"
+	NO_EXPIRY = "No Expiry"
+
+
+def is_expired(expiry_date: date | None, on: date) -> bool:
+	"""True when `on` is after the expiry date; a batch is still usable on its expiry date."""
+	return expiry_date is not None and on > expiry_date
+
+
+def days_to_expiry(expiry_date: date | None, on: date) -> int | None:
+	"""Days from `on` to the expiry date: 0 on the expiry date itself, negative once expired."""
+	return None if expiry_date is None else (expiry_date - on).days
+
+
+def expiry_status(expiry_date: date | None, on: date, alert_days: int) -> ExpiryStatus:
+	"""Expired, Expiring Soon (within `alert_days`, the expiry date included), Valid or No Expiry."""
+	if expiry_date is None:
+		return ExpiryStatus.NO_EXPIRY
+	if is_expired(expiry_date, on):
+		return ExpiryStatus.EXPIRED
+	if days_to_expiry(expiry_date, on) <= alert_days:
+		return ExpiryStatus.EXPIRING_SOON
+	return ExpiryStatus.VALID

@@ -1,0 +1,253 @@
+"""Held or expired stock never leaves.
+
+Every outward movement in ERPNext v15+ goes through an outward Serial and Batch Bundle:
+Delivery Notes, Sales and POS Invoices that update stock, every Stock Entry purpose,
+and the bundles ERPNext builds itself when it picks batches automatically at submit.
+Checking the bundle when it is submitted covers them all in one place; Pick List, which
+reserves stock without moving it, is checked on its own submit.
+
+Allowed on purpose: returns to the supplier (held stock must be able to go back), stock
+counts (a Stock Reconciliation only corrects what is there) and transfers into the
+quarantine warehouse of Traceability Settings.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, format_date, getdate
+
+from traceability_plus.core.expiry import is_expired
+from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
+	get_traceability_settings,
+)
+
+PURCHASE_VOUCHERS = ("Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt")
+
+
+def check_outward_bundle(bundle, method=None):
+	"""Serial and Batch Bundle on_submit: refuse held or expired stock going out."""
+	if bundle.type_of_transaction != "Outward" or not bundle.voucher_type or is_allowed_outward(bundle):
+		return
+	posting_date = getdate(
+		frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, "posting_date")
+		or bundle.get("posting_date")
+	)
+	check_stock_may_leave(
+		batch_nos={row.batch_no for row in bundle.entries if row.batch_no},
+		serial_nos={row.serial_no for row in bundle.entries if row.serial_no},
+		posting_date=posting_date,
+		voucher=(bundle.voucher_type, bundle.voucher_no),
+	)
+
+
+def check_pick_list(pick_list, method=None):
+	"""Pick List before_submit: nothing held or expired is picked for shipping."""
+	batch_nos, serial_nos = set(), set()
+	for row in pick_list.locations:
+		if row.get("batch_no"):
+			batch_nos.add(row.batch_no)
+		serial_nos.update((row.get("serial_no") or "").split())
+		if row.get("serial_and_batch_bundle"):
+			for entry in frappe.get_all(
+				"Serial and Batch Entry",
+				filters={"parent": row.serial_and_batch_bundle},
+				fields=["batch_no", "serial_no"],
+			):
+				if entry.batch_no:
+					batch_nos.add(entry.batch_no)
+				if entry.serial_no:
+					serial_nos.add(entry.serial_no)
+	check_stock_may_leave(batch_nos, serial_nos, getdate(), ("Pick List", pick_list.name))
+
+
+def is_allowed_outward(bundle) -> bool:
+	if bundle.voucher_type == "Stock Reconciliation":
+		return True
+	if bundle.voucher_type in PURCHASE_VOUCHERS:
+		return bool(frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, "is_return"))
+	if bundle.voucher_type == "Stock Entry" and bundle.voucher_detail_no:
+		quarantine = get_traceability_settings().quarantine_warehouse
+		target = frappe.db.get_value("Stock Entry Detail", bundle.voucher_detail_no, "t_warehouse")
+		return bool(quarantine and target == quarantine)
+	return False
+
+
+def check_stock_may_leave(batch_nos: set[str], serial_nos: set[str], posting_date, voucher: tuple[str, str]):
+	"""Throw for the first held batch or serial; throw (or warn) for an expired batch."""
+	if serial_nos:
+		held_serial = frappe.get_all(
+			"Serial No",
+			filters={"name": ("in", list(serial_nos)), "tp_on_hold": 1},
+			fields=["name", "item_code", "batch_no", "tp_hold_reason", "tp_held_by", "tp_held_on"],
+			limit=1,
+		)
+		if held_serial:
+			throw_held("Serial No", held_serial[0])
+		# A serial inherits the hold and expiry of its batch.
+		batch_nos |= set(
+			frappe.get_all(
+				"Serial No",
+				filters={"name": ("in", list(serial_nos)), "batch_no": ("is", "set")},
+				pluck="batch_no",
+			)
+		)
+	if not batch_nos:
+		return
+
+	batches = frappe.get_all(
+		"Batch",
+		filters={"name": ("in", list(batch_nos))},
+		fields=[
+			"name",
+			"item as item_code",
+			"expiry_date",
+			"tp_on_hold",
+			"tp_hold_reason",
+			"tp_held_by",
+			"tp_held_on",
+		],
+		order_by="name",
+	)
+	for batch in batches:
+		if batch.tp_on_hold:
+			throw_held("Batch", batch)
+	expired = [
+		batch
+		for batch in batches
+		if is_expired(getdate(batch.expiry_date) if batch.expiry_date else None, posting_date)
+	]
+	if not expired:
+		return
+	settings = get_traceability_settings()
+	for batch in expired:
+		message = _(
+			"Batch {0} of item {1} expired on {2} and cannot leave stock on {3} ({4} {5}). "
+			"Pick another batch, or move it to the quarantine warehouse {6}."
+		).format(
+			frappe.bold(batch.name),
+			frappe.bold(batch.item_code),
+			format_date(batch.expiry_date),
+			format_date(posting_date),
+			_(voucher[0]),
+			voucher[1],
+			frappe.bold(settings.quarantine_warehouse or _("(set one in Traceability Settings)")),
+		)
+		if cint(settings.block_expired_outward):
+			frappe.throw(message, title=_("Expired Batch"))
+		frappe.msgprint(message, title=_("Expired Batch"), indicator="orange")
+
+
+def throw_held(doctype: str, record):
+	frappe.throw(
+		_(
+			"{0} {1} of item {2} is on hold since {3} by {4}: {5}. "
+			"It cannot leave stock until a Stock Manager releases the hold, except into quarantine "
+			"or back to the supplier."
+		).format(
+			_(doctype),
+			frappe.bold(record.name),
+			frappe.bold(record.item_code),
+			format_date(record.tp_held_on),
+			record.tp_held_by,
+			record.tp_hold_reason,
+		),
+		title=_("Stock On Hold"),
+	)
+
+
+def check_stock_reconciliation(doc, method=None):
+	"""Stock Reconciliation before_submit: a count cannot put a serial number in two places
+	or leave a batch's later balance negative."""
+	for row in doc.items:
+		serial_nos, batch_qty = counted_serials_and_batches(row)
+		if serial_nos:
+			elsewhere = frappe.get_all(
+				"Serial No",
+				filters={
+					"name": ("in", list(serial_nos)),
+					"warehouse": ("not in", ["", row.warehouse]),
+					"status": "Active",
+				},
+				fields=["name", "warehouse"],
+				limit=1,
+			)
+			if elsewhere:
+				frappe.throw(
+					_(
+						"Row #{0}: Serial No {1} is counted in {2}, but it is in stock in {3}. "
+						"Move it with a Material Transfer first, or count it in {3}."
+					).format(
+						row.idx,
+						frappe.bold(elsewhere[0].name),
+						row.warehouse,
+						frappe.bold(elsewhere[0].warehouse),
+					),
+					title=_("Serial No In Two Places"),
+				)
+		for batch_no, qty in batch_qty.items():
+			lowest = lowest_later_balance(batch_no, row.warehouse, doc.posting_date, doc.posting_time, qty)
+			if lowest < 0:
+				frappe.throw(
+					_(
+						"Row #{0}: counting {1} of batch {2} in {3} on {4} would leave it at {5} after later "
+						"movements of that batch. Correct the count or the later transactions."
+					).format(
+						row.idx,
+						qty,
+						frappe.bold(batch_no),
+						row.warehouse,
+						format_date(doc.posting_date),
+						lowest,
+					),
+					title=_("Negative Batch Balance"),
+				)
+
+
+def counted_serials_and_batches(row) -> tuple[set[str], dict[str, float]]:
+	"""The serial numbers and the quantity per batch that a reconciliation row counts."""
+	serial_nos = set((row.get("serial_no") or "").split())
+	batch_qty: dict[str, float] = {}
+	if row.get("batch_no"):
+		batch_qty[row.batch_no] = row.qty
+	if row.get("serial_and_batch_bundle"):
+		for entry in frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": row.serial_and_batch_bundle},
+			fields=["serial_no", "batch_no", "qty"],
+		):
+			if entry.serial_no:
+				serial_nos.add(entry.serial_no)
+			if entry.batch_no:
+				batch_qty[entry.batch_no] = batch_qty.get(entry.batch_no, 0) + abs(entry.qty)
+	return serial_nos, batch_qty
+
+
+def lowest_later_balance(
+	batch_no: str, warehouse: str, posting_date, posting_time, counted_qty: float
+) -> float:
+	"""The lowest running balance of the batch in the warehouse after a count of `counted_qty`."""
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	later = (
+		frappe.qb.from_(sle)
+		.join(entry)
+		.on(entry.parent == sle.serial_and_batch_bundle)
+		.select(entry.qty)
+		.where(
+			(sle.is_cancelled == 0)
+			& (sle.warehouse == warehouse)
+			& (entry.batch_no == batch_no)
+			& (
+				(sle.posting_date > posting_date)
+				| ((sle.posting_date == posting_date) & (sle.posting_time > posting_time))
+			)
+		)
+		.orderby(sle.posting_date)
+		.orderby(sle.posting_time)
+		.orderby(sle.creation)
+		.run(pluck=True)
+	)
+	balance = lowest = counted_qty
+	for qty in later:
+		balance += qty
+		lowest = min(lowest, balance)
+	return lowest
