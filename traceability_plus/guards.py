@@ -4,7 +4,8 @@ Every outward movement in ERPNext v15+ goes through an outward Serial and Batch 
 Delivery Notes, Sales and POS Invoices that update stock, every Stock Entry purpose,
 and the bundles ERPNext builds itself when it picks batches automatically at submit.
 Checking the bundle when it is submitted covers them all in one place; Pick List, which
-reserves stock without moving it, is checked on its own submit.
+reserves stock without moving it, and POS Invoice, whose stock ledger comes later with
+the POS closing, are checked on their own submit.
 
 Allowed on purpose: returns to the supplier (held stock must be able to go back), stock
 counts (a Stock Reconciliation only corrects what is there) and transfers into the
@@ -39,10 +40,14 @@ def check_outward_bundle(bundle, method=None):
 	)
 
 
-def check_pick_list(pick_list, method=None):
-	"""Pick List before_submit: nothing held or expired is picked for shipping."""
+def check_rows_before_stock_moves(doc, method=None):
+	"""before_submit of documents that commit stock before it moves: Pick List (its
+	locations) and POS Invoice (the till; its stock ledger comes with the closing entry)."""
+	if doc.get("is_return"):
+		return
+	rows = doc.get("locations") if doc.doctype == "Pick List" else doc.get("items")
 	batch_nos, serial_nos = set(), set()
-	for row in pick_list.locations:
+	for row in rows or []:
 		if row.get("batch_no"):
 			batch_nos.add(row.batch_no)
 		serial_nos.update((row.get("serial_no") or "").split())
@@ -56,7 +61,7 @@ def check_pick_list(pick_list, method=None):
 					batch_nos.add(entry.batch_no)
 				if entry.serial_no:
 					serial_nos.add(entry.serial_no)
-	check_stock_may_leave(batch_nos, serial_nos, getdate(), ("Pick List", pick_list.name))
+	check_stock_may_leave(batch_nos, serial_nos, getdate(doc.get("posting_date")), (doc.doctype, doc.name))
 
 
 def is_allowed_outward(bundle) -> bool:

@@ -30,7 +30,12 @@ doc_events = {
 	},
 	"Delivery Note": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
 	"Sales Invoice": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
-	"POS Invoice": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
+	"POS Invoice": {
+		"before_submit": [
+			"traceability_plus.picking.pick_batches_without_holds",
+			"traceability_plus.guards.check_rows_before_stock_moves",
+		],
+	},
 	"Stock Reconciliation": {
 		"before_submit": [
 			"traceability_plus.numbering.assign_tracking_numbers",
@@ -43,7 +48,7 @@ doc_events = {
 		"on_submit": "traceability_plus.guards.check_outward_bundle",
 	},
 	"Pick List": {
-		"before_submit": "traceability_plus.guards.check_pick_list",
+		"before_submit": "traceability_plus.guards.check_rows_before_stock_moves",
 	},
 }
 
@@ -57,6 +62,9 @@ override_whitelisted_methods = {
 doctype_js = {
 	"Batch": "public/js/hold_buttons.js",
 	"Serial No": "public/js/hold_buttons.js",
+	"Delivery Note": "public/js/batch_query_without_holds.js",
+	"Sales Invoice": "public/js/batch_query_without_holds.js",
+	"POS Invoice": "public/js/batch_query_without_holds.js",
 }
 
 scheduler_events = {

@@ -60,6 +60,22 @@ def get_auto_data(**kwargs):
 	return get_qty_based_available_batches(available, qty) if qty else available
 
 
+@frappe.whitelist()
+@frappe.validate_and_sanitize_search_inputs
+def get_batch_no(doctype, txt, searchfield, start, page_len, filters):
+	"""The Batch No dropdown of outgoing rows: ERPNext's own query, without held batches.
+
+	Returns (sales returns) keep ERPNext's list: held stock may come back.
+	"""
+	from erpnext.controllers.queries import get_batch_no as erpnext_get_batch_no
+
+	batches = erpnext_get_batch_no(doctype, txt, searchfield, start, page_len, filters)
+	if (filters or {}).get("is_return"):
+		return batches
+	held = held_batches([row[0] for row in batches])
+	return [row for row in batches if row[0] not in held]
+
+
 def without_held(batches: list) -> list:
 	held = held_batches([row.batch_no for row in batches])
 	return [row for row in batches if row.batch_no not in held]

@@ -127,6 +127,26 @@ class TestGuards(IntegrationTestCase):
 				self.assertIn(expected, message)
 		self.assertEqual(frappe.db.get_value("Batch", batch_no, "batch_qty"), 10)
 
+	def test_held_batch_cannot_be_consumed_by_repack_or_manufacture(self):
+		make_item("_TP Guard Output")
+		batch_no = receive_batch()
+		hold("Batch", batch_no, "Not for production")
+		for purpose in ("Repack", "Manufacture"):
+			with self.assertRaises(frappe.ValidationError) as refused, undone_if_refused():
+				make_stock_entry(
+					purpose,
+					[
+						{**batch_row(batch_no, 2), "s_warehouse": warehouse()},
+						{
+							"item_code": "_TP Guard Output",
+							"qty": 1,
+							"t_warehouse": warehouse(),
+							"is_finished_item": 1,
+						},
+					],
+				)
+			self.assertIn("Not for production", str(refused.exception))
+
 	def test_held_batch_cannot_be_picked(self):
 		make_item("_TP Guard Pick", has_batch_no=1)
 		make_naming_rule("_TP Guard Pick", "Batch", "GP-.#####", item_code="_TP Guard Pick")
@@ -267,6 +287,19 @@ class TestGuards(IntegrationTestCase):
 			posting_date=nowdate(),
 		)
 		self.assertEqual([(row.batch_no, row.qty) for row in proposed], [(middle, 5), (late, 2)])
+
+		# Nor does the Batch No dropdown of a Delivery Note row.
+		from traceability_plus.picking import get_batch_no
+
+		dropdown = get_batch_no(
+			"Batch",
+			"",
+			"name",
+			0,
+			20,
+			{"item_code": "_TP Guard FEFO Held", "warehouse": warehouse(), "posting_date": nowdate()},
+		)
+		self.assertEqual(sorted(row[0] for row in dropdown), sorted([middle, late]))
 
 		# And neither does ERPNext's own pick at submit.
 		delivery = make_selling_voucher("Delivery Note", [{"item_code": "_TP Guard FEFO Held", "qty": 7}])
