@@ -3,16 +3,9 @@
 import frappe
 
 
-def make_row_bundle(
-	doc, row, serial_nos: list[str] | None = None, batches: dict | None = None, **flags
-) -> str:
-	"""A draft bundle for the row, as ERPNext's batch dialog makes one; the voucher submits it.
-
-	`flags` go to ERPNext's SerialBatchCreation (for instance make_bundle_from_sle).
-	"""
-	from erpnext.stock.serial_batch_bundle import SerialBatchCreation
-
-	bundle_details = {
+def row_bundle_details(doc, row) -> dict:
+	"""What ERPNext's batch dialog puts on a row's bundle: voucher, item, quantity, warehouse, direction."""
+	details = {
 		"item_code": row.item_code,
 		"posting_date": doc.posting_date,
 		"posting_time": doc.posting_time,
@@ -22,10 +15,36 @@ def make_row_bundle(
 		"company": doc.company,
 		"do_not_submit": True,
 	}
-	doc.update_bundle_details(bundle_details, "items", row)
-	if serial_nos is not None:
-		bundle_details["serial_nos"] = serial_nos
-	if batches is not None:
-		bundle_details["batches"] = frappe._dict(batches)
-	bundle_details.update(flags)
-	return SerialBatchCreation(bundle_details).make_serial_and_batch_bundle().name
+	doc.update_bundle_details(details, "items", row)
+	return details
+
+
+def make_row_bundle(doc, row, batches: dict) -> str:
+	"""A draft bundle of the given {batch: qty} for the row; the voucher submits it."""
+	from erpnext.stock.serial_batch_bundle import SerialBatchCreation
+
+	details = row_bundle_details(doc, row)
+	details["batches"] = frappe._dict(batches)
+	return SerialBatchCreation(details).make_serial_and_batch_bundle().name
+
+
+def make_new_serials_bundle(doc, row, serial_nos: list[str]) -> str:
+	"""A draft inward bundle of serial numbers created a moment ago; the voucher submits it.
+
+	Saved the way ERPNext saves the bundles of the serial numbers it creates itself: the
+	links (one per serial number) and the per-serial availability checks are left to the
+	voucher's submit, which validates the bundle in full. Validating 10,000 links twice
+	would add a tenth to the receipt.
+	"""
+	details = row_bundle_details(doc, row)
+	bundle = frappe.new_doc("Serial and Batch Bundle")
+	columns = set(bundle.meta.get_valid_columns())
+	bundle.update({key: value for key, value in details.items() if key in columns})
+	bundle.has_serial_no = 1
+	for serial_no in serial_nos:
+		bundle.append("entries", {"serial_no": serial_no, "qty": 1, "warehouse": details["warehouse"]})
+	bundle.flags.ignore_links = True
+	bundle.flags.ignore_validate_serial_batch = True
+	bundle.flags.ignore_permissions = True
+	bundle.insert()
+	return bundle.name

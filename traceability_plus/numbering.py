@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate
 
-from traceability_plus.bundles import make_row_bundle
+from traceability_plus.bundles import make_new_serials_bundle
 from traceability_plus.core.naming_pattern import (
 	NamingPattern,
 	PatternError,
@@ -56,7 +56,7 @@ def assign_tracking_numbers(doc, method=None):
 			if rule:
 				names = reserve_names(rule, doc, row, item, supplier, serial_count(row), "Serial No")
 				make_serial_nos(item.item_code, names)
-				row.serial_and_batch_bundle = make_inward_bundle(doc, row, names)
+				row.serial_and_batch_bundle = make_new_serials_bundle(doc, row, names)
 
 
 def incoming_rows(doc):
@@ -250,14 +250,6 @@ def make_serial_nos(item_code: str, names: list[str]):
 	)
 
 	erpnext_make_serial_nos(item_code, [{"serial_no": name} for name in names])
-
-
-def make_inward_bundle(doc, row, serial_nos: list[str]) -> str:
-	"""The row's new serial numbers in a bundle: 10,000 of them do not fit its Serial No text field."""
-	# As for the serial numbers ERPNext creates itself on inward stock: they were made a
-	# moment ago, so the per-serial availability checks are skipped; the voucher's submit
-	# still validates the bundle when it submits it.
-	return make_row_bundle(doc, row, serial_nos=serial_nos, make_bundle_from_sle=1)
 
 
 def record_batch_origin(doc, method=None):

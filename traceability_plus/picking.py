@@ -38,7 +38,7 @@ def pick_batches_without_holds(doc, method=None):
 		qty = flt(row.get("transfer_qty") or row.get("stock_qty") or row.get("qty"))
 		batches = usable_batches(row.item_code, warehouse, qty, doc.posting_date, doc.posting_time)
 		if batches is not None:
-			row.serial_and_batch_bundle = make_row_bundle(doc, row, batches=batches)
+			row.serial_and_batch_bundle = make_row_bundle(doc, row, batches)
 
 
 @frappe.whitelist()
