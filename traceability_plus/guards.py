@@ -26,7 +26,11 @@ PURCHASE_VOUCHERS = ("Purchase Receipt", "Purchase Invoice", "Subcontracting Rec
 
 def check_outward_bundle(bundle, method=None):
 	"""Serial and Batch Bundle on_submit: refuse held or expired stock going out."""
-	if bundle.type_of_transaction != "Outward" or not bundle.voucher_type or is_allowed_outward(bundle):
+	if (
+		bundle.type_of_transaction != "Outward"
+		or not (bundle.voucher_type and bundle.voucher_no)
+		or is_allowed_outward(bundle)
+	):
 		return
 	posting_date = getdate(
 		frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, "posting_date")
