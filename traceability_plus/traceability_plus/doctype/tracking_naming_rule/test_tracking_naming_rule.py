@@ -197,7 +197,7 @@ class TestTrackingNamingRule(IntegrationTestCase):
 
 	# -- Stock Entry and Stock Reconciliation --------------------------------------------
 
-	def test_material_receipt_and_repack_name_new_batches_and_serials(self):
+	def test_material_receipt_repack_and_manufacture_name_new_batches_and_serials(self):
 		make_item("_TP NR Bulk", has_batch_no=1, shelf_life_in_days=10)
 		make_item("_TP NR Packed", has_serial_no=1)
 		make_item("_TP NR Plain")
@@ -227,6 +227,25 @@ class TestTrackingNamingRule(IntegrationTestCase):
 			],
 		)
 		self.assertEqual(serials_of(repack, "_TP NR Packed"), ["T5PK-0001", "T5PK-0002"])
+
+		make_stock_entry(
+			"Material Receipt", [{"item_code": "_TP NR Plain", "qty": 3, "t_warehouse": warehouse()}]
+		)
+		manufacture = make_stock_entry(
+			"Manufacture",
+			[
+				{"item_code": "_TP NR Plain", "qty": 3, "s_warehouse": warehouse()},
+				{
+					"item_code": "_TP NR Bulk",
+					"qty": 2,
+					"t_warehouse": warehouse(),
+					"is_finished_item": 1,
+					"tp_manufacturing_date": "2026-11-20",
+				},
+			],
+		)
+		self.assertEqual(batches_of(manufacture), ["T5MR-0002"])
+		self.assertEqual(str(frappe.db.get_value("Batch", "T5MR-0002", "expiry_date")), "2026-11-30")
 
 	def test_opening_stock_by_reconciliation_is_named_by_rule(self):
 		make_item("_TP NR Opening Batch", has_batch_no=1)
