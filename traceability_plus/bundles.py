@@ -48,3 +48,23 @@ def make_new_serials_bundle(doc, row, serial_nos: list[str]) -> str:
 	bundle.flags.ignore_permissions = True
 	bundle.insert()
 	return bundle.name
+
+
+def serials_and_batches_of_row(row) -> tuple[set[str], dict[str, float]]:
+	"""The serial numbers and the quantity per batch that a voucher row names, in its old
+	Batch No / Serial No fields or in its Serial and Batch Bundle."""
+	serial_nos = set((row.get("serial_no") or "").split())
+	batch_qty: dict[str, float] = {}
+	if row.get("batch_no"):
+		batch_qty[row.batch_no] = row.qty
+	if row.get("serial_and_batch_bundle"):
+		for entry in frappe.get_all(
+			"Serial and Batch Entry",
+			filters={"parent": row.serial_and_batch_bundle},
+			fields=["serial_no", "batch_no", "qty"],
+		):
+			if entry.serial_no:
+				serial_nos.add(entry.serial_no)
+			if entry.batch_no:
+				batch_qty[entry.batch_no] = batch_qty.get(entry.batch_no, 0) + abs(entry.qty)
+	return serial_nos, batch_qty

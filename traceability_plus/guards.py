@@ -16,7 +16,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, format_date, getdate
 
+from traceability_plus.bundles import serials_and_batches_of_row
 from traceability_plus.core.expiry import is_expired
+from traceability_plus.core.stock_balance import lowest_running_balance
 from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
 	get_traceability_settings,
 )
@@ -52,19 +54,9 @@ def check_rows_before_stock_moves(doc, method=None):
 	rows = doc.get("locations") if doc.doctype == "Pick List" else doc.get("items")
 	batch_nos, serial_nos = set(), set()
 	for row in rows or []:
-		if row.get("batch_no"):
-			batch_nos.add(row.batch_no)
-		serial_nos.update((row.get("serial_no") or "").split())
-		if row.get("serial_and_batch_bundle"):
-			for entry in frappe.get_all(
-				"Serial and Batch Entry",
-				filters={"parent": row.serial_and_batch_bundle},
-				fields=["batch_no", "serial_no"],
-			):
-				if entry.batch_no:
-					batch_nos.add(entry.batch_no)
-				if entry.serial_no:
-					serial_nos.add(entry.serial_no)
+		row_serial_nos, row_batch_qty = serials_and_batches_of_row(row)
+		serial_nos |= row_serial_nos
+		batch_nos |= set(row_batch_qty)
 	check_stock_may_leave(batch_nos, serial_nos, getdate(doc.get("posting_date")), (doc.doctype, doc.name))
 
 
@@ -83,22 +75,24 @@ def is_allowed_outward(bundle) -> bool:
 def check_stock_may_leave(batch_nos: set[str], serial_nos: set[str], posting_date, voucher: tuple[str, str]):
 	"""Throw for the first held batch or serial; throw (or warn) for an expired batch."""
 	if serial_nos:
-		held_serial = frappe.get_all(
+		serials = frappe.get_all(
 			"Serial No",
-			filters={"name": ("in", list(serial_nos)), "tp_on_hold": 1},
-			fields=["name", "item_code", "batch_no", "tp_hold_reason", "tp_held_by", "tp_held_on"],
-			limit=1,
+			filters={"name": ("in", list(serial_nos))},
+			fields=[
+				"name",
+				"item_code",
+				"batch_no",
+				"tp_on_hold",
+				"tp_hold_reason",
+				"tp_held_by",
+				"tp_held_on",
+			],
 		)
-		if held_serial:
-			throw_held("Serial No", held_serial[0])
+		for serial in serials:
+			if serial.tp_on_hold:
+				throw_held("Serial No", serial)
 		# A serial inherits the hold and expiry of its batch.
-		batch_nos |= set(
-			frappe.get_all(
-				"Serial No",
-				filters={"name": ("in", list(serial_nos)), "batch_no": ("is", "set")},
-				pluck="batch_no",
-			)
-		)
+		batch_nos |= {serial.batch_no for serial in serials if serial.batch_no}
 	if not batch_nos:
 		return
 
@@ -119,11 +113,7 @@ def check_stock_may_leave(batch_nos: set[str], serial_nos: set[str], posting_dat
 	for batch in batches:
 		if batch.tp_on_hold:
 			throw_held("Batch", batch)
-	expired = [
-		batch
-		for batch in batches
-		if is_expired(getdate(batch.expiry_date) if batch.expiry_date else None, posting_date)
-	]
+	expired = [batch for batch in batches if is_expired(batch.expiry_date, posting_date)]
 	if not expired:
 		return
 	settings = get_traceability_settings()
@@ -167,7 +157,7 @@ def check_stock_reconciliation(doc, method=None):
 	"""Stock Reconciliation before_submit: a count cannot put a serial number in two places
 	or leave a batch's later balance negative."""
 	for row in doc.items:
-		serial_nos, batch_qty = counted_serials_and_batches(row)
+		serial_nos, batch_qty = serials_and_batches_of_row(row)
 		if serial_nos:
 			elsewhere = frappe.get_all(
 				"Serial No",
@@ -211,25 +201,6 @@ def check_stock_reconciliation(doc, method=None):
 				)
 
 
-def counted_serials_and_batches(row) -> tuple[set[str], dict[str, float]]:
-	"""The serial numbers and the quantity per batch that a reconciliation row counts."""
-	serial_nos = set((row.get("serial_no") or "").split())
-	batch_qty: dict[str, float] = {}
-	if row.get("batch_no"):
-		batch_qty[row.batch_no] = row.qty
-	if row.get("serial_and_batch_bundle"):
-		for entry in frappe.get_all(
-			"Serial and Batch Entry",
-			filters={"parent": row.serial_and_batch_bundle},
-			fields=["serial_no", "batch_no", "qty"],
-		):
-			if entry.serial_no:
-				serial_nos.add(entry.serial_no)
-			if entry.batch_no:
-				batch_qty[entry.batch_no] = batch_qty.get(entry.batch_no, 0) + abs(entry.qty)
-	return serial_nos, batch_qty
-
-
 def lowest_later_balance(
 	batch_no: str, warehouse: str, posting_date, posting_time, counted_qty: float
 ) -> float:
@@ -255,8 +226,4 @@ def lowest_later_balance(
 		.orderby(sle.creation)
 		.run(pluck=True)
 	)
-	balance = lowest = counted_qty
-	for qty in later:
-		balance += qty
-		lowest = min(lowest, balance)
-	return lowest
+	return lowest_running_balance(counted_qty, later)

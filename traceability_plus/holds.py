@@ -74,8 +74,7 @@ def release(
 
 
 def validate_holdable(doctype: str, name: str, reason: str):
-	if doctype not in HOLDABLE_DOCTYPES:
-		frappe.throw(_("Only a Batch or a Serial No can be put on hold, not a {0}.").format(_(doctype)))
+	check_holdable_doctype(doctype)
 	if not name or not frappe.db.exists(doctype, name):
 		frappe.throw(
 			_("{0} {1} does not exist.").format(_(doctype), frappe.bold(name)), frappe.DoesNotExistError
@@ -113,6 +112,10 @@ def release_stock(doctype: str, name: str, reason: str) -> dict:
 
 
 def check_hold_permission(doctype: str, name: str):
+	check_holdable_doctype(doctype)
+	frappe.has_permission(doctype, "write", name, throw=True)
+
+
+def check_holdable_doctype(doctype: str):
 	if doctype not in HOLDABLE_DOCTYPES:
 		frappe.throw(_("Only a Batch or a Serial No can be put on hold, not a {0}.").format(_(doctype)))
-	frappe.has_permission(doctype, "write", name, throw=True)

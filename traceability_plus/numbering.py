@@ -17,7 +17,6 @@ from frappe.utils import cint, flt, getdate
 
 from traceability_plus.bundles import make_new_serials_bundle
 from traceability_plus.core.naming_pattern import (
-	NamingPattern,
 	PatternError,
 	RenderedPattern,
 	gs1_problem,
@@ -98,11 +97,12 @@ def load_naming_rules() -> list[NamingRule]:
 			rule.item_group,
 			rule.supplier,
 			rule.priority,
+			rule.gs1_safe,
 		)
 		.where(rule.enabled == 1)
 		.run(as_dict=True)
 	)
-	return [NamingRule(**row, enabled=True) for row in rows]
+	return [NamingRule(**{**row, "gs1_safe": bool(row.gs1_safe)}, enabled=True) for row in rows]
 
 
 def get_item_tracking(item_code: str) -> frappe._dict:
@@ -149,13 +149,12 @@ def pattern_values(doc, row, item, supplier: str | None) -> dict[str, str]:
 	return values
 
 
-def render_rule(
-	rule: NamingRule, doc, row, item, supplier: str | None
-) -> tuple[NamingPattern, RenderedPattern]:
+def render_rule(rule: NamingRule, doc, row, item, supplier: str | None) -> RenderedPattern:
 	try:
-		pattern = parse_pattern(rule.naming_pattern)
-		return pattern, render_pattern(
-			pattern, getdate(doc.posting_date), pattern_values(doc, row, item, supplier)
+		return render_pattern(
+			parse_pattern(rule.naming_pattern),
+			getdate(doc.posting_date),
+			pattern_values(doc, row, item, supplier),
 		)
 	except PatternError as error:
 		frappe.throw(
@@ -168,7 +167,7 @@ def render_rule(
 
 def reserve_names(rule: NamingRule, doc, row, item, supplier, count: int, doctype: str) -> list[str]:
 	"""`count` new names from the rule, none of which exists yet as a `doctype` record."""
-	_pattern, rendered = render_rule(rule, doc, row, item, supplier)
+	rendered = render_rule(rule, doc, row, item, supplier)
 	names: list[str] = []
 	for _attempt in range(_RESERVE_ATTEMPTS):
 		wanted = count - len(names)
@@ -181,7 +180,7 @@ def reserve_names(rule: NamingRule, doc, row, item, supplier, count: int, doctyp
 	else:
 		frappe.throw(_("Could not find {0} unused names for rule {1}.").format(count, rule.name))
 
-	if cint(frappe.get_cached_value(RULE_DOCTYPE, rule.name, "gs1_safe")):
+	if rule.gs1_safe:
 		for name in names:
 			if problem := gs1_problem(name):
 				frappe.throw(

@@ -35,6 +35,8 @@ def pick_batches_without_holds(doc, method=None):
 			continue
 		if not frappe.get_cached_value("Item", row.item_code, "has_batch_no"):
 			continue
+		if not frappe.db.exists("Batch", {"item": row.item_code, "tp_on_hold": 1}):
+			continue  # nothing of this item is held: ERPNext's own pick stands, no second query
 		qty = flt(row.get("transfer_qty") or row.get("stock_qty") or row.get("qty"))
 		batches = usable_batches(row.item_code, warehouse, qty, doc.posting_date, doc.posting_time)
 		if batches is not None:
@@ -105,17 +107,7 @@ def usable_batches(item_code: str, warehouse: str, qty: float, posting_date, pos
 			based_on=frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on"),
 		)
 	)
-	held = (
-		set(
-			frappe.get_all(
-				"Batch",
-				filters={"name": ("in", [row.batch_no for row in available]), "tp_on_hold": 1},
-				pluck="name",
-			)
-		)
-		if available
-		else set()
-	)
+	held = held_batches([row.batch_no for row in available])
 	erpnext_pick = get_qty_based_available_batches(available, qty)
 	if not held.intersection(row.batch_no for row in erpnext_pick):
 		return None

@@ -14,6 +14,7 @@ class NamingRule:
 	supplier: str | None = None
 	priority: int = 0
 	enabled: bool = True
+	gs1_safe: bool = False  # names must fit GS1 AI (10) / (21)
 
 
 @dataclass(frozen=True)
