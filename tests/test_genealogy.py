@@ -2,13 +2,24 @@ from datetime import date
 
 import pytest
 
-from traceability_plus.core.genealogy import BACKWARD, FORWARD, Movement, trace
+from traceability_plus.core.genealogy import (
+	BACKWARD,
+	FORWARD,
+	Kind,
+	Movement,
+	mass_balance,
+	movement_kind,
+	trace,
+	tree_order,
+)
 
 DAY = date(2026, 3, 1)
 
 
-def move(voucher, item, lot, qty, transformation=False, party=None, serial=False):
+def move(voucher, item, lot, qty, transformation=False, party=None, serial=False, kind=None):
 	voucher_type, voucher_no = voucher
+	if kind is None:
+		kind = guess_kind(voucher_no, qty)
 	return Movement(
 		voucher_type=voucher_type,
 		voucher_no=voucher_no,
@@ -20,8 +31,17 @@ def move(voucher, item, lot, qty, transformation=False, party=None, serial=False
 		serial_no=lot if serial else None,
 		party_type=("Customer" if qty < 0 else "Supplier") if party else None,
 		party=party,
-		is_transformation=transformation,
+		kind=kind,
+		transformation=voucher if transformation else None,
 	)
+
+
+def guess_kind(voucher_no, qty):
+	if voucher_no.startswith(("MFG", "PACK", "REWORK")):
+		return movement_kind("Stock Entry", qty, purpose="Manufacture")
+	if voucher_no.startswith("PR"):
+		return movement_kind("Purchase Receipt", qty)
+	return movement_kind("Delivery Note", qty)
 
 
 PR = ("Purchase Receipt", "PR-1")
@@ -129,3 +149,113 @@ def test_serial_numbers_are_lots_too():
 def test_unknown_direction_is_refused():
 	with pytest.raises(ValueError, match="direction"):
 		trace(set(), "Sideways", lambda lots: [], lambda vouchers: [])
+
+
+def test_forward_shows_sales_returns_and_count_adjustments_backward_does_not():
+	ret = ("Delivery Note", "RET-1")
+	count = ("Stock Reconciliation", "SR-1")
+	ledger = Ledger(
+		[
+			move(PR, "Meal", "M1", 10, party="Mill"),
+			move(DN1, "Meal", "M1", -4, party="Alice"),
+			move(ret, "Meal", "M1", 1, party="Alice", kind=Kind.SALES_RETURN),
+			move(count, "Meal", "M1", -2, kind=Kind.ADJUSTMENT),
+		]
+	)
+	assert walk({("Meal", "M1")}, FORWARD, ledger) == [
+		(1, "DN-1", "M1", -4),
+		(1, "RET-1", "M1", 1),
+		(1, "SR-1", "M1", -2),
+	]
+	assert walk({("Meal", "M1")}, BACKWARD, ledger) == [(1, "PR-1", "M1", 10)]
+
+
+def test_a_work_order_is_one_transformation_across_its_stock_entries():
+	order = ("Work Order", "WO-1")
+	consume = ("Stock Entry", "CONS-1")
+	finish = ("Stock Entry", "FIN-1")
+	ledger = [
+		move(PR, "Flour", "F1", 100, party="Mill"),
+		Movement(
+			*consume, DAY, "Flour", -60, "WIP", batch_no="F1", kind=Kind.CONSUMPTION, transformation=order
+		),
+		Movement(
+			*finish, DAY, "Bread", 50, "Stores", batch_no="B1", kind=Kind.PRODUCTION, transformation=order
+		),
+	]
+
+	def of_transformations(ids):
+		return [m for m in ledger if m.transformation in ids]
+
+	steps = trace(
+		{("Flour", "F1")}, FORWARD, lambda lots: [m for m in ledger if m.lot in lots], of_transformations
+	)
+	assert [(s.level, s.movement.voucher_no, s.crossed) for s in steps] == [
+		(1, "CONS-1", False),
+		(2, "FIN-1", True),
+	]
+
+
+def test_tree_order_hangs_each_lot_under_the_movement_that_brought_it():
+	steps = trace({("Flour", "F1")}, FORWARD, Ledger(LEDGER).of_lots, Ledger(LEDGER).of_vouchers)
+	assert [(depth, s.movement.voucher_no, s.movement.lot[1]) for depth, s in tree_order(steps)] == [
+		(0, "DN-1", "F1"),
+		(0, "MFG-1", "F1"),
+		(1, "MFG-1", "B1"),
+		(2, "PACK-1", "B1"),
+		(3, "PACK-1", "X1"),
+		(4, "DN-1", "X1"),
+		(4, "DN-2", "X1"),
+	]
+
+
+def test_tree_order_of_a_backward_trace_keeps_every_step_once():
+	steps = trace({("Box", "X1")}, BACKWARD, Ledger(LEDGER).of_lots, Ledger(LEDGER).of_vouchers)
+	ordered = tree_order(steps)
+	assert sorted(id(s) for _, s in ordered) == sorted(id(s) for s in steps)
+	assert [(depth, s.movement.voucher_no, s.movement.lot[1]) for depth, s in ordered][:3] == [
+		(0, "PACK-1", "X1"),
+		(1, "PACK-1", "B1"),
+		(2, "MFG-1", "B1"),
+	]
+
+
+@pytest.mark.parametrize(
+	"voucher_type, qty, is_return, purpose, kind",
+	[
+		("Purchase Receipt", 5, False, None, Kind.RECEIPT),
+		("Purchase Receipt", -5, True, None, Kind.PURCHASE_RETURN),
+		("Delivery Note", -5, False, None, Kind.DELIVERY),
+		("Sales Invoice", 5, True, None, Kind.SALES_RETURN),
+		("POS Invoice", -1, False, None, Kind.DELIVERY),
+		("Stock Entry", 5, False, "Manufacture", Kind.PRODUCTION),
+		("Stock Entry", -5, False, "Repack", Kind.CONSUMPTION),
+		("Stock Entry", -5, False, "Material Issue", Kind.CONSUMPTION),
+		("Stock Entry", -5, False, "Material Consumption for Manufacture", Kind.CONSUMPTION),
+		("Stock Entry", 5, False, "Material Receipt", Kind.RECEIPT),
+		("Stock Entry", -5, False, "Send to Subcontractor", Kind.TRANSFER),
+		("Stock Reconciliation", -2, False, None, Kind.ADJUSTMENT),
+		("Subcontracting Receipt", 5, False, None, Kind.PRODUCTION),
+		("Asset Capitalization", -1, False, None, Kind.OTHER),
+	],
+)
+def test_movement_kind(voucher_type, qty, is_return, purpose, kind):
+	assert movement_kind(voucher_type, qty, is_return, purpose) == kind
+
+
+def test_mass_balance_adds_up_and_shows_what_does_not():
+	lot = [
+		Movement("Purchase Receipt", "PR-1", DAY, "Flour", 100, "Stores", "F1", kind=Kind.RECEIPT),
+		Movement("Purchase Receipt", "PRET-1", DAY, "Flour", -5, "Stores", "F1", kind=Kind.PURCHASE_RETURN),
+		Movement("Stock Entry", "MFG-1", DAY, "Flour", -60, "Stores", "F1", kind=Kind.CONSUMPTION),
+		Movement("Delivery Note", "DN-1", DAY, "Flour", -20, "Stores", "F1", kind=Kind.DELIVERY),
+		Movement("Delivery Note", "RET-1", DAY, "Flour", 3, "Stores", "F1", kind=Kind.SALES_RETURN),
+		Movement("Stock Reconciliation", "SR-1", DAY, "Flour", -2, "Stores", "F1", kind=Kind.ADJUSTMENT),
+		Movement("Stock Entry", "TR-1", DAY, "Flour", -10, "Stores", "F1", kind=Kind.TRANSFER),
+		Movement("Stock Entry", "TR-1", DAY, "Flour", 10, "Shop", "F1", kind=Kind.TRANSFER),
+	]
+	balance = mass_balance(lot, on_hand=16)
+	assert (balance.received_or_produced, balance.consumed, balance.delivered) == (95, 60, 20)
+	assert (balance.returned, balance.adjusted, balance.other, balance.on_hand) == (3, 2, 0, 16)
+	assert balance.difference == 0
+	assert mass_balance(lot, on_hand=15).difference == 1

@@ -44,25 +44,35 @@ def make_test_baseline():
 				"parent_item_group": "All Item Groups",
 			}
 		).insert(ignore_permissions=True)
-	if not frappe.db.exists("Supplier", TEST_SUPPLIER):
+	make_supplier(TEST_SUPPLIER)
+	make_customer(TEST_CUSTOMER)
+
+
+def make_supplier(name: str) -> str:
+	if not frappe.db.exists("Supplier", name):
 		frappe.get_doc(
 			{
 				"doctype": "Supplier",
-				"supplier_name": TEST_SUPPLIER,
+				"supplier_name": name,
 				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
 				"default_currency": "USD",
 			}
 		).insert(ignore_permissions=True)
-	if not frappe.db.exists("Customer", TEST_CUSTOMER):
+	return name
+
+
+def make_customer(name: str) -> str:
+	if not frappe.db.exists("Customer", name):
 		frappe.get_doc(
 			{
 				"doctype": "Customer",
-				"customer_name": TEST_CUSTOMER,
+				"customer_name": name,
 				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
 				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
 				"default_currency": "USD",
 			}
 		).insert(ignore_permissions=True)
+	return name
 
 
 def warehouse(name: str = "Stores") -> str:

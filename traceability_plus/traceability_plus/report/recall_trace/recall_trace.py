@@ -1,0 +1,281 @@
+# Copyright (c) 2026, Traceability Plus developers
+# For license information, please see license.txt
+
+"""Recall Trace: where a lot came from and where every unit of it went, through
+manufacturing at any depth, with the lot's mass balance as proof that nothing is missing."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt
+
+from traceability_plus.core.genealogy import (
+	BACKWARD,
+	FORWARD,
+	Kind,
+	MassBalance,
+	Movement,
+	TraceStep,
+	mass_balance,
+	trace,
+	tree_order,
+)
+from traceability_plus.stock_movements import StockMovements
+
+BOTH = "Both"
+
+
+def execute(filters: dict | None = None):
+	filters = validate_filters(frappe._dict(filters or {}))
+	result = recall_trace(filters)
+	return get_columns(), result["rows"], get_message(result["balance"]), None, get_summary(result)
+
+
+def validate_filters(filters: frappe._dict) -> frappe._dict:
+	if not filters.company:
+		frappe.throw(_("Select a Company."), title=_("Filter Missing"))
+	frappe.has_permission("Company", "read", filters.company, throw=True)
+	if bool(filters.batch_no) == bool(filters.serial_no):
+		frappe.throw(_("Select either a Batch No or a Serial No to trace."), title=_("Filter Missing"))
+	doctype, number = ("Batch", filters.batch_no) if filters.batch_no else ("Serial No", filters.serial_no)
+	if not frappe.db.exists(doctype, number):
+		frappe.throw(_("{0} {1} does not exist.").format(_(doctype), number), frappe.DoesNotExistError)
+	frappe.has_permission(doctype, "read", number, throw=True)
+	filters.direction = filters.direction or BOTH
+	if filters.direction not in (BOTH, BACKWARD, FORWARD):
+		frappe.throw(_("Direction must be Both, Backward or Forward."))
+	if filters.max_depth not in (None, "") and cint(filters.max_depth) < 1:
+		frappe.throw(_("Max Depth must be 1 or more, or empty to trace at any depth."))
+	filters.max_depth = cint(filters.max_depth) or None
+	return filters
+
+
+@frappe.read_only()
+def recall_trace(filters: frappe._dict) -> dict:
+	"""The trace rows, the steps behind them and the start lot's mass balance."""
+	movements = StockMovements(filters.company)
+	if filters.batch_no:
+		item_code = frappe.db.get_value("Batch", filters.batch_no, "item")
+		start = (item_code, filters.batch_no)
+	else:
+		item_code = frappe.db.get_value("Serial No", filters.serial_no, "item_code")
+		start = (item_code, filters.serial_no)
+		movements.serial_items.add(item_code)
+
+	directions = [BACKWARD, FORWARD] if filters.direction == BOTH else [filters.direction]
+	steps = {
+		direction: trace(
+			{start}, direction, movements.of_lots, movements.of_transformations, filters.max_depth
+		)
+		for direction in directions
+	}
+	balance = mass_balance(movements.of_lots({start}), lot_on_hand(filters))
+
+	rows = [start_row(start, filters, balance)]
+	for direction in directions:
+		rows.append(
+			{
+				"indent": 1,
+				"is_heading": 1,
+				"direction": direction_label(direction),
+				"movement": direction_heading(direction),
+			}
+		)
+		rows += [step_row(step, depth + 2) for depth, step in tree_order(steps[direction])]
+	return {
+		"rows": rows,
+		"steps": [s for direction in directions for s in steps[direction]],
+		"balance": balance,
+	}
+
+
+def lot_on_hand(filters) -> float:
+	"""Stock of the lot now, from ERPNext's own batch and serial records rather than from the
+	movements the trace read, so that the mass balance can disagree with the ledger."""
+	if filters.serial_no:
+		warehouse, company = frappe.db.get_value("Serial No", filters.serial_no, ["warehouse", "company"])
+		return 1.0 if warehouse and company == filters.company else 0.0
+	from erpnext.stock.doctype.batch.batch import get_batch_qty
+
+	stock = get_batch_qty(batch_no=filters.batch_no, for_stock_levels=True, consider_negative_batches=True)
+	companies = company_of_warehouses({row.get("warehouse") for row in stock})
+	return sum(flt(row.get("qty")) for row in stock if companies.get(row.get("warehouse")) == filters.company)
+
+
+def company_of_warehouses(warehouses: set[str]) -> dict[str, str]:
+	if not warehouses:
+		return {}
+	warehouse = frappe.qb.DocType("Warehouse")
+	query = frappe.qb.from_(warehouse).select(warehouse.name, warehouse.company)
+	return dict(query.where(warehouse.name.isin(warehouses)).run())
+
+
+def start_row(start, filters, balance: MassBalance) -> dict:
+	item_code, _number = start
+	return {
+		"indent": 0,
+		"is_heading": 1,
+		"level": 0,
+		"movement": _("Traced lot"),
+		"item_code": item_code,
+		"batch_no": filters.batch_no,
+		"serial_no": filters.serial_no,
+		"qty": balance.on_hand,
+	}
+
+
+def direction_label(direction: str) -> str:
+	return _("Backward") if direction == BACKWARD else _("Forward")
+
+
+def direction_heading(direction: str) -> str:
+	return _("Where it came from") if direction == BACKWARD else _("Where it went")
+
+
+def step_row(step: TraceStep, indent: int) -> dict:
+	movement: Movement = step.movement
+	return {
+		"indent": indent,
+		"level": step.level,
+		"direction": direction_label(step.direction),
+		"movement": kind_label(movement.kind),
+		"voucher_type": movement.voucher_type,
+		"voucher_no": movement.voucher_no,
+		"posting_date": movement.posting_date,
+		"item_code": movement.item_code,
+		"batch_no": movement.batch_no,
+		"serial_no": movement.serial_no,
+		"qty": movement.qty,
+		"warehouse": movement.warehouse,
+		"party_type": movement.party_type,
+		"party": movement.party,
+	}
+
+
+def get_columns() -> list[dict]:
+	return [
+		{"label": _("Movement"), "fieldname": "movement", "fieldtype": "Data", "width": 200},
+		{"label": _("Level"), "fieldname": "level", "fieldtype": "Int", "width": 60},
+		{"label": _("Direction"), "fieldname": "direction", "fieldtype": "Data", "width": 90},
+		{
+			"label": _("Voucher Type"),
+			"fieldname": "voucher_type",
+			"fieldtype": "Link",
+			"options": "DocType",
+			"width": 140,
+		},
+		{
+			"label": _("Voucher No"),
+			"fieldname": "voucher_no",
+			"fieldtype": "Dynamic Link",
+			"options": "voucher_type",
+			"width": 170,
+		},
+		{"label": _("Posting Date"), "fieldname": "posting_date", "fieldtype": "Date", "width": 100},
+		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 150},
+		{
+			"label": _("Batch No"),
+			"fieldname": "batch_no",
+			"fieldtype": "Link",
+			"options": "Batch",
+			"width": 140,
+		},
+		{
+			"label": _("Serial No"),
+			"fieldname": "serial_no",
+			"fieldtype": "Link",
+			"options": "Serial No",
+			"width": 140,
+		},
+		{"label": _("Qty"), "fieldname": "qty", "fieldtype": "Float", "width": 90},
+		{
+			"label": _("Warehouse"),
+			"fieldname": "warehouse",
+			"fieldtype": "Link",
+			"options": "Warehouse",
+			"width": 150,
+		},
+		{
+			"label": _("Party Type"),
+			"fieldname": "party_type",
+			"fieldtype": "Link",
+			"options": "DocType",
+			"width": 90,
+		},
+		{
+			"label": _("Party"),
+			"fieldname": "party",
+			"fieldtype": "Dynamic Link",
+			"options": "party_type",
+			"width": 160,
+		},
+	]
+
+
+def get_summary(result: dict) -> list[dict]:
+	steps: list[TraceStep] = result["steps"]
+	balance: MassBalance = result["balance"]
+
+	def parties(party_type):
+		return len({s.movement.party for s in steps if s.movement.party_type == party_type})
+
+	vouchers = len({s.movement.voucher for s in steps})
+	difference_indicator = "Green" if abs(balance.difference) < 1e-6 else "Red"
+	return [
+		{
+			"label": _("Suppliers Reached"),
+			"value": parties("Supplier"),
+			"datatype": "Int",
+			"indicator": "Blue",
+		},
+		{
+			"label": _("Customers Reached"),
+			"value": parties("Customer"),
+			"datatype": "Int",
+			"indicator": "Blue",
+		},
+		{"label": _("Vouchers Reached"), "value": vouchers, "datatype": "Int", "indicator": "Blue"},
+		{"label": _("Received or Produced"), "value": balance.received_or_produced, "datatype": "Float"},
+		{"label": _("Consumed"), "value": balance.consumed, "datatype": "Float"},
+		{"label": _("Delivered"), "value": balance.delivered, "datatype": "Float"},
+		{"label": _("Returned"), "value": balance.returned, "datatype": "Float"},
+		{"label": _("On Hand"), "value": balance.on_hand, "datatype": "Float"},
+		{"label": _("Adjusted"), "value": balance.adjusted, "datatype": "Float"},
+		{"label": _("Other"), "value": balance.other, "datatype": "Float"},
+		{
+			"label": _("Unexplained Difference"),
+			"value": balance.difference,
+			"datatype": "Float",
+			"indicator": difference_indicator,
+		},
+	]
+
+
+def get_message(balance: MassBalance) -> str:
+	text = _(
+		"Mass balance of the traced lot: received or produced {0} = consumed {1} + delivered {2} "
+		"- returned {3} + on hand {4} + adjusted {5} + other {6}."
+	).format(
+		balance.received_or_produced,
+		balance.consumed,
+		balance.delivered,
+		balance.returned,
+		balance.on_hand,
+		balance.adjusted,
+		balance.other,
+	)
+	if abs(balance.difference) >= 1e-6:
+		text += " " + _("{0} is unexplained: check the lot's ledger.").format(balance.difference)
+	return text
+
+
+def kind_label(kind: str) -> str:
+	return {
+		Kind.RECEIPT: _("Receipt"),
+		Kind.PRODUCTION: _("Production"),
+		Kind.CONSUMPTION: _("Consumption"),
+		Kind.DELIVERY: _("Delivery"),
+		Kind.SALES_RETURN: _("Sales Return"),
+		Kind.PURCHASE_RETURN: _("Purchase Return"),
+		Kind.ADJUSTMENT: _("Stock Reconciliation"),
+		Kind.TRANSFER: _("Transfer"),
+	}.get(kind, _("Other"))
