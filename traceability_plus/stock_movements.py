@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import frappe
+from frappe import _
 from frappe.utils import getdate
 
 from traceability_plus.core.genealogy import (
 	BUYING_VOUCHERS,
 	SELLING_VOUCHERS,
 	TRANSFORMING_PURPOSES,
+	Kind,
 	Lot,
 	Movement,
 	Transformation,
@@ -267,3 +269,17 @@ def _split_legacy_serials(rows: list[dict], wanted: set[str] | None = None) -> l
 			if wanted is None or serial_no in wanted:
 				split.append(frappe._dict(row, serial_no=serial_no, qty=1 if row.actual_qty > 0 else -1))
 	return split
+
+
+def kind_label(kind: str) -> str:
+	"""What a movement is, in the user's language."""
+	return {
+		Kind.RECEIPT: _("Receipt"),
+		Kind.PRODUCTION: _("Production"),
+		Kind.CONSUMPTION: _("Consumption"),
+		Kind.DELIVERY: _("Delivery"),
+		Kind.SALES_RETURN: _("Sales Return"),
+		Kind.PURCHASE_RETURN: _("Purchase Return"),
+		Kind.ADJUSTMENT: _("Stock Reconciliation"),
+		Kind.TRANSFER: _("Transfer"),
+	}.get(kind, _("Other"))

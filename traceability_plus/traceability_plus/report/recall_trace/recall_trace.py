@@ -11,7 +11,6 @@ from frappe.utils import cint, flt
 from traceability_plus.core.genealogy import (
 	BACKWARD,
 	FORWARD,
-	Kind,
 	MassBalance,
 	Movement,
 	TraceStep,
@@ -19,7 +18,15 @@ from traceability_plus.core.genealogy import (
 	trace,
 	tree_order,
 )
-from traceability_plus.stock_movements import StockMovements
+from traceability_plus.report_columns import (
+	batch_column,
+	column,
+	party_columns,
+	serial_column,
+	voucher_columns,
+	warehouse_column,
+)
+from traceability_plus.stock_movements import StockMovements, kind_label
 
 BOTH = "Both"
 
@@ -153,61 +160,17 @@ def step_row(step: TraceStep, indent: int) -> dict:
 
 def get_columns() -> list[dict]:
 	return [
-		{"label": _("Movement"), "fieldname": "movement", "fieldtype": "Data", "width": 200},
-		{"label": _("Level"), "fieldname": "level", "fieldtype": "Int", "width": 60},
-		{"label": _("Direction"), "fieldname": "direction", "fieldtype": "Data", "width": 90},
-		{
-			"label": _("Voucher Type"),
-			"fieldname": "voucher_type",
-			"fieldtype": "Link",
-			"options": "DocType",
-			"width": 140,
-		},
-		{
-			"label": _("Voucher No"),
-			"fieldname": "voucher_no",
-			"fieldtype": "Dynamic Link",
-			"options": "voucher_type",
-			"width": 170,
-		},
-		{"label": _("Posting Date"), "fieldname": "posting_date", "fieldtype": "Date", "width": 100},
-		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 150},
-		{
-			"label": _("Batch No"),
-			"fieldname": "batch_no",
-			"fieldtype": "Link",
-			"options": "Batch",
-			"width": 140,
-		},
-		{
-			"label": _("Serial No"),
-			"fieldname": "serial_no",
-			"fieldtype": "Link",
-			"options": "Serial No",
-			"width": 140,
-		},
-		{"label": _("Qty"), "fieldname": "qty", "fieldtype": "Float", "width": 90},
-		{
-			"label": _("Warehouse"),
-			"fieldname": "warehouse",
-			"fieldtype": "Link",
-			"options": "Warehouse",
-			"width": 150,
-		},
-		{
-			"label": _("Party Type"),
-			"fieldname": "party_type",
-			"fieldtype": "Link",
-			"options": "DocType",
-			"width": 90,
-		},
-		{
-			"label": _("Party"),
-			"fieldname": "party",
-			"fieldtype": "Dynamic Link",
-			"options": "party_type",
-			"width": 160,
-		},
+		column(_("Movement"), "movement", width=200),
+		column(_("Level"), "level", "Int", width=60),
+		column(_("Direction"), "direction", width=90),
+		*voucher_columns(),
+		column(_("Posting Date"), "posting_date", "Date", width=100),
+		column(_("Item"), "item_code", "Link", "Item", 150),
+		batch_column(),
+		serial_column(),
+		column(_("Qty"), "qty", "Float", width=90),
+		warehouse_column(),
+		*party_columns(),
 	]
 
 
@@ -266,16 +229,3 @@ def get_message(balance: MassBalance) -> str:
 	if abs(balance.difference) >= 1e-6:
 		text += " " + _("{0} is unexplained: check the lot's ledger.").format(balance.difference)
 	return text
-
-
-def kind_label(kind: str) -> str:
-	return {
-		Kind.RECEIPT: _("Receipt"),
-		Kind.PRODUCTION: _("Production"),
-		Kind.CONSUMPTION: _("Consumption"),
-		Kind.DELIVERY: _("Delivery"),
-		Kind.SALES_RETURN: _("Sales Return"),
-		Kind.PURCHASE_RETURN: _("Purchase Return"),
-		Kind.ADJUSTMENT: _("Stock Reconciliation"),
-		Kind.TRANSFER: _("Transfer"),
-	}.get(kind, _("Other"))
