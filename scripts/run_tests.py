@@ -281,7 +281,8 @@ class Bench:
 				"-q",
 				"--disable-pip-version-check",
 				"-e",
-				str(target),
+				# The test extra brings the barcode decoder the label tests read back with.
+				f"{target}[test]",
 			],
 			log=self.log,
 		)
