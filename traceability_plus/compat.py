@@ -1,8 +1,35 @@
 """The few differences between Frappe/ERPNext v15 and v16, in one place."""
 
+import inspect
+
 try:  # v16: the test base classes moved to frappe.tests
 	from frappe.tests import IntegrationTestCase
 except ImportError:  # v15
 	from frappe.tests.utils import FrappeTestCase as IntegrationTestCase
 
-__all__ = ["IntegrationTestCase"]
+__all__ = ["IntegrationTestCase", "erpnext_scan_barcode", "erpnext_update_item_info"]
+
+
+def erpnext_scan_barcode(search_value: str, ctx=None) -> dict:
+	"""ERPNext's own barcode scan. v15 takes the form's context (company, warehouse) for
+	the item's default warehouse; v16 takes the scanned text only."""
+	from erpnext.stock.utils import scan_barcode
+
+	if _takes_context(scan_barcode):
+		return scan_barcode(search_value, ctx)
+	return scan_barcode(search_value)
+
+
+def erpnext_update_item_info(scan_result: dict, ctx=None) -> dict:
+	"""Add ERPNext's item details (batch/serial flags, default warehouse) to a scan result."""
+	from erpnext.stock.utils import _update_item_info
+
+	if _takes_context(_update_item_info):
+		import frappe
+
+		return _update_item_info(scan_result, frappe.parse_json(ctx) if ctx else None)
+	return _update_item_info(scan_result)
+
+
+def _takes_context(function) -> bool:
+	return len(inspect.signature(function).parameters) > 1

@@ -19,6 +19,7 @@ doc_events = {
 		"validate": "traceability_plus.item_tracking.validate_item_tracking",
 	},
 	"Purchase Receipt": {
+		"before_validate": "traceability_plus.gs1_scanning.fill_rows_from_scans",
 		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
 		"on_submit": "traceability_plus.numbering.record_batch_origin",
 	},
@@ -57,12 +58,16 @@ override_whitelisted_methods = {
 	"erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle.get_auto_data": (
 		"traceability_plus.picking.get_auto_data"
 	),
+	"erpnext.stock.utils.scan_barcode": "traceability_plus.gs1_scanning.scan_barcode",
 }
 
 doctype_js = {
-	"Batch": "public/js/hold_buttons.js",
-	"Serial No": "public/js/hold_buttons.js",
-	"Delivery Note": "public/js/batch_query_without_holds.js",
+	"Item": "public/js/print_labels.js",
+	"Batch": ["public/js/hold_buttons.js", "public/js/print_labels.js"],
+	"Serial No": ["public/js/hold_buttons.js", "public/js/print_labels.js"],
+	"Purchase Receipt": ["public/js/print_labels.js", "public/js/gs1_scan.js"],
+	"Delivery Note": ["public/js/batch_query_without_holds.js", "public/js/print_labels.js"],
+	"Stock Entry": "public/js/print_labels.js",
 	"Sales Invoice": "public/js/batch_query_without_holds.js",
 	"POS Invoice": "public/js/batch_query_without_holds.js",
 }

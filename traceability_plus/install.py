@@ -16,6 +16,7 @@ def after_install():
 	sync_custom_fields()
 	set_missing_settings_defaults()
 	apply_fefo_picking()
+	make_default_label_templates()
 
 
 def before_uninstall():
@@ -62,3 +63,29 @@ def set_missing_settings_defaults():
 		if df.default is not None and df.fieldname not in stored:
 			frappe.db.set_single_value(SETTINGS_DOCTYPE, df.fieldname, df.default)
 	frappe.clear_document_cache(SETTINGS_DOCTYPE, SETTINGS_DOCTYPE)
+
+
+# Name, page preset, barcode and text lines of the templates a new site starts with.
+DEFAULT_LABEL_TEMPLATES = (
+	("Thermal 50 x 25 mm", "Thermal 50 x 25 mm", "Code 128", {"show_item_name": 0}),
+	("GS1-128 Shipping 4 x 6 in", "Thermal 4 x 6 in", "GS1-128", {"font_size": 14, "show_supplier_lot": 1}),
+	("A4 Sheet 3 x 8", "A4 Sheet 3 x 8", "Code 128", {}),
+)
+
+
+def make_default_label_templates():
+	"""The starting Label Templates, each made only if missing; the thermal label becomes the
+	default unless one is set."""
+	for template_name, preset, symbology, lines in DEFAULT_LABEL_TEMPLATES:
+		if not frappe.db.exists("Label Template", template_name):
+			frappe.get_doc(
+				{
+					"doctype": "Label Template",
+					"template_name": template_name,
+					"page_preset": preset,
+					"symbology": symbology,
+					**lines,
+				}
+			).insert(ignore_permissions=True)
+	if not frappe.db.get_single_value(SETTINGS_DOCTYPE, "default_label_template"):
+		frappe.db.set_single_value(SETTINGS_DOCTYPE, "default_label_template", DEFAULT_LABEL_TEMPLATES[0][0])
