@@ -228,6 +228,10 @@ class TestGS1Scanning(IntegrationTestCase):
 		result = scan_barcode(scanned)
 		self.assertEqual((result["item_code"], result["barcode"]), (GTIN_ITEM, scanned))
 		self.assertEqual(item_of_gtin("0" + GTIN_13).item_code, GTIN_ITEM)
+		# Our own label on an outward voucher: the batch it names is picked.
+		receipt = make_purchase_receipt([{"item_code": GTIN_ITEM, "qty": 1}])
+		batch_no = bundle_entries("Purchase Receipt", receipt.name)[0].batch_no
+		self.assertEqual(scan_barcode("]C1" + "01" + "0" + GTIN_13 + "10" + batch_no)["batch_no"], batch_no)
 		# A plain EAN scan is ERPNext's own answer.
 		self.assertEqual(scan_barcode(GTIN_13)["item_code"], GTIN_ITEM)
 
