@@ -8,15 +8,18 @@ from traceability_plus.expiry_alerts import send_expiry_alerts
 from traceability_plus.holds import hold, hold_stock, release, release_stock
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
+	TEST_CUSTOMER,
 	bundle_entries,
 	make_item,
 	make_naming_rule,
+	make_pos_profile,
 	make_purchase_receipt,
 	make_selling_voucher,
 	make_stock_entry,
 	make_stock_reconciliation,
 	make_test_baseline,
 	make_warehouse,
+	open_pos_session,
 	traceability_settings,
 	undone_if_refused,
 	warehouse,
@@ -126,6 +129,45 @@ class TestGuards(IntegrationTestCase):
 			for expected in (batch_no, BATCH_ITEM, "Lab test pending", "Administrator"):
 				self.assertIn(expected, message)
 		self.assertEqual(frappe.db.get_value("Batch", batch_no, "batch_qty"), 10)
+
+	def test_held_batch_cannot_be_sent_to_a_subcontractor(self):
+		batch_no = receive_batch()
+		hold("Batch", batch_no, "Supplier audit")
+		supplier_store = make_warehouse("Subcontractor Store")
+		with self.assertRaises(frappe.ValidationError) as refused, undone_if_refused():
+			make_stock_entry(
+				"Send to Subcontractor",
+				[{**batch_row(batch_no, 2), "s_warehouse": warehouse(), "t_warehouse": supplier_store}],
+			)
+		self.assertIn("Supplier audit", str(refused.exception))
+
+	def test_held_batch_cannot_be_sold_at_the_point_of_sale(self):
+		batch_no = receive_batch()
+		hold("Batch", batch_no, "Recall check")
+		profile = make_pos_profile()
+		open_pos_session(profile)
+		invoice = frappe.get_doc(
+			{
+				"doctype": "POS Invoice",
+				"company": TEST_COMPANY,
+				"customer": TEST_CUSTOMER,
+				"pos_profile": profile.name,
+				"is_pos": 1,
+				"update_stock": 1,
+				"currency": "USD",
+				"conversion_rate": 1,
+				"set_warehouse": warehouse(),
+				"items": [
+					{**batch_row(batch_no, 1), "rate": 20, "warehouse": warehouse(), "conversion_factor": 1}
+				],
+				"payments": [{"mode_of_payment": "Cash", "amount": 20, "default": 1}],
+			}
+		)
+		with self.assertRaises(frappe.ValidationError) as refused, undone_if_refused():
+			invoice.insert()
+			invoice.submit()
+		self.assertIn("Recall check", str(refused.exception))
+		self.assertIn(batch_no, str(refused.exception))
 
 	def test_held_batch_cannot_be_consumed_by_repack_or_manufacture(self):
 		make_item("_TP Guard Output")

@@ -265,3 +265,53 @@ def traceability_settings(**values):
 		settings = frappe.get_single("Traceability Settings")
 		settings.update(previous)
 		settings.save(ignore_permissions=True)
+
+
+TEST_POS_PROFILE = "_TP POS Profile"
+
+
+def make_pos_profile():
+	"""A POS Profile of the test company selling from Stores, paid in cash."""
+	company = TEST_COMPANY_ABBR
+	cash = frappe.get_doc("Mode of Payment", "Cash")
+	if not any(row.company == TEST_COMPANY for row in cash.accounts):
+		cash.append("accounts", {"company": TEST_COMPANY, "default_account": f"Cash - {company}"})
+		cash.save(ignore_permissions=True)
+	if frappe.db.exists("POS Profile", TEST_POS_PROFILE):
+		return frappe.get_doc("POS Profile", TEST_POS_PROFILE)
+	return frappe.get_doc(
+		{
+			"doctype": "POS Profile",
+			"name": TEST_POS_PROFILE,
+			"company": TEST_COMPANY,
+			"currency": "USD",
+			"warehouse": warehouse(),
+			"cost_center": f"Main - {company}",
+			"income_account": f"Sales - {company}",
+			"expense_account": f"Cost of Goods Sold - {company}",
+			"write_off_account": f"Write Off - {company}",
+			"write_off_cost_center": f"Main - {company}",
+			"selling_price_list": frappe.db.get_value("Price List", {"selling": 1}),
+			"update_stock": 1,
+			"payments": [{"mode_of_payment": "Cash", "default": 1}],
+		}
+	).insert(ignore_permissions=True)
+
+
+def open_pos_session(profile):
+	"""A submitted POS Opening Entry of the profile for the current user, unless one is open."""
+	if frappe.db.exists(
+		"POS Opening Entry",
+		{"pos_profile": profile.name, "user": frappe.session.user, "docstatus": 1, "status": "Open"},
+	):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "POS Opening Entry",
+			"pos_profile": profile.name,
+			"user": frappe.session.user,
+			"company": profile.company,
+			"period_start_date": frappe.utils.now_datetime(),
+			"balance_details": [{"mode_of_payment": row.mode_of_payment} for row in profile.payments],
+		}
+	).submit()
