@@ -72,6 +72,44 @@ def batch_balances(
 	return [row for row in totals.values() if abs(row.qty) > 1e-9]
 
 
+def batches_with_stock(warehouses: list[str]) -> list[str]:
+	"""The batches that may have stock now in these warehouses, found fast, for a report of
+	current stock to sum exactly (with batch_balances) instead of summing every batch.
+
+	Read from the app's covering index on Serial and Batch Entry, which counts every
+	submitted entry, some of which post no stock (a cancelled voucher's, a POS Invoice's
+	before closing): a batch may be listed for nothing, which the exact sum drops. To miss
+	none whose real stock such entries happen to cancel out, the batches ERPNext counts
+	as in stock (Batch.batch_qty) are added.
+	"""
+	if not warehouses:
+		return []
+	submitted = (
+		frappe.qb.from_(ENTRY)
+		.select(ENTRY.batch_no)
+		.where(ENTRY.docstatus == 1)
+		.where(ENTRY.batch_no.isnotnull() & (ENTRY.batch_no != ""))
+		.where(ENTRY.warehouse.isin(warehouses))
+		.groupby(ENTRY.batch_no, ENTRY.warehouse)
+		.having(Sum(ENTRY.qty) != 0)
+	)
+	legacy = (
+		frappe.qb.from_(SLE)
+		.select(SLE.batch_no)
+		.where(SLE.batch_no.isnotnull() & (SLE.batch_no != ""))
+		.where(SLE.serial_and_batch_bundle.isnull() | (SLE.serial_and_batch_bundle == ""))
+		.where(SLE.is_cancelled == 0)
+		.where(SLE.warehouse.isin(warehouses))
+		.groupby(SLE.batch_no, SLE.warehouse)
+		.having(Sum(SLE.actual_qty) != 0)
+	)
+	counted_by_erpnext = frappe.qb.from_(BATCH).select(BATCH.name).where(BATCH.batch_qty != 0)
+	found: set[str] = set()
+	for query in (submitted, legacy, counted_by_erpnext):
+		found.update(query.run(pluck=True))
+	return sorted(found)
+
+
 def batch_details(batch_nos: set[str]) -> dict[str, frappe._dict]:
 	"""Expiry, manufacturing date and hold of each batch."""
 	if not batch_nos:

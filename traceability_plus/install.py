@@ -17,11 +17,13 @@ def after_install():
 	set_missing_settings_defaults()
 	apply_fefo_picking()
 	make_default_label_templates()
+	add_ledger_indexes()
 
 
 def before_uninstall():
 	delete_custom_fields()
 	delete_property_setters()
+	drop_ledger_indexes()
 
 
 def sync_custom_fields():
@@ -89,3 +91,27 @@ def make_default_label_templates():
 			).insert(ignore_permissions=True)
 	if not frappe.db.get_single_value(SETTINGS_DOCTYPE, "default_label_template"):
 		frappe.db.set_single_value(SETTINGS_DOCTYPE, "default_label_template", DEFAULT_LABEL_TEMPLATES[0][0])
+
+
+# Indexes the batch reports need on ERPNext's tables. The first covers the sum of every
+# batch's stock per warehouse, read from the index alone; the second finds the bundles of
+# cancelled vouchers, which ERPNext marks is_cancelled but leaves submitted.
+LEDGER_INDEXES = (
+	(
+		"Serial and Batch Entry",
+		"tp_batch_balance",
+		["docstatus", "batch_no", "warehouse", "qty", "stock_value_difference"],
+	),
+	("Serial and Batch Bundle", "tp_cancelled_bundles", ["is_cancelled", "docstatus"]),
+)
+
+
+def add_ledger_indexes():
+	for doctype, index_name, columns in LEDGER_INDEXES:
+		frappe.db.add_index(doctype, columns, index_name)
+
+
+def drop_ledger_indexes():
+	for doctype, index_name, _columns in LEDGER_INDEXES:
+		if frappe.db.has_index(f"tab{doctype}", index_name):
+			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index_name}`")

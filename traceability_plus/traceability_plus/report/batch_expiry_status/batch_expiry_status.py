@@ -12,6 +12,7 @@ from frappe.utils import cint, getdate, nowdate
 from traceability_plus.batch_stock import (
 	batch_balances,
 	batch_details,
+	batches_with_stock,
 	item_details,
 	items_in_scope,
 	permitted_warehouses,
@@ -41,15 +42,16 @@ def execute(filters: dict | None = None):
 
 @frappe.read_only()
 def get_data(filters) -> list[dict]:
-	today = getdate(filters.on_date or nowdate())
+	today = getdate(nowdate())
 	within_days = alert_days(filters)
+	warehouses = permitted_warehouses(filters.company, filters.warehouse)
 	balances = [
 		row
 		for row in batch_balances(
 			filters.company,
-			to_date=today,
 			item_codes=items_in_scope(filters.item_code, filters.item_group),
-			warehouses=permitted_warehouses(filters.company, filters.warehouse),
+			warehouses=warehouses,
+			batch_nos=batches_with_stock(warehouses),
 		)
 		if row.qty > 0
 	]
