@@ -93,16 +93,14 @@ def make_default_label_templates():
 		frappe.db.set_single_value(SETTINGS_DOCTYPE, "default_label_template", DEFAULT_LABEL_TEMPLATES[0][0])
 
 
-# Indexes the batch reports need on ERPNext's tables. The first covers the sum of every
-# batch's stock per warehouse, read from the index alone; the second finds the bundles of
-# cancelled vouchers, which ERPNext marks is_cancelled but leaves submitted.
+# An index the batch reports need on ERPNext's table: it covers the sum of every batch's
+# stock per warehouse, so the batches with stock are found from the index alone.
 LEDGER_INDEXES = (
 	(
 		"Serial and Batch Entry",
 		"tp_batch_balance",
 		["docstatus", "batch_no", "warehouse", "qty", "stock_value_difference"],
 	),
-	("Serial and Batch Bundle", "tp_cancelled_bundles", ["is_cancelled", "docstatus"]),
 )
 
 

@@ -2,5 +2,5 @@ from traceability_plus.install import add_ledger_indexes
 
 
 def execute():
-	"""Indexes on Serial and Batch Entry / Bundle for the batch reports' stock sums."""
+	"""The covering index on Serial and Batch Entry that the batch reports' stock sums use."""
 	add_ledger_indexes()
