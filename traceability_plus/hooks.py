@@ -49,6 +49,7 @@ doc_events = {
 		"on_submit": "traceability_plus.guards.check_outward_bundle",
 	},
 	"Pick List": {
+		"before_save": "traceability_plus.picking.pick_locations_without_holds",
 		"before_submit": "traceability_plus.guards.check_rows_before_stock_moves",
 	},
 }

@@ -43,6 +43,95 @@ def pick_batches_without_holds(doc, method=None):
 			row.serial_and_batch_bundle = make_row_bundle(doc, row, batches)
 
 
+def pick_locations_without_holds(doc, method=None):
+	"""before_save of a Pick List, after ERPNext has set its locations: a location on a held
+	batch is picked again from the same warehouse's usable batches, in the picker's order.
+	Picked quantities and lists picked by hand are left alone; without enough usable stock
+	the location stays, and the submit check says which batch is held."""
+	if doc.get("pick_manually"):
+		return
+	held_locations = [
+		row
+		for row in doc.get("locations")
+		if row.batch_no and not flt(row.picked_qty) and _is_held(row.batch_no)
+	]
+	if not held_locations:
+		return
+	already_taken: dict[tuple[str, str], float] = {}
+	for row in doc.get("locations"):
+		if row.batch_no and row not in held_locations:
+			key = (row.batch_no, row.warehouse)
+			already_taken[key] = already_taken.get(key, 0) + flt(row.stock_qty)
+	locations = []
+	for row in doc.get("locations"):
+		replacements = _free_batches(row, already_taken) if row in held_locations else None
+		if replacements is None:
+			locations.append(row)
+			continue
+		for batch_no, stock_qty in replacements:
+			fields = row.as_dict(no_default_fields=True)
+			fields.update(
+				batch_no=batch_no, stock_qty=stock_qty, qty=stock_qty / (flt(row.conversion_factor) or 1)
+			)
+			locations.append(fields)
+			already_taken[(batch_no, row.warehouse)] = (
+				already_taken.get((batch_no, row.warehouse), 0) + stock_qty
+			)
+	doc.set("locations", _merged(locations))
+
+
+def _merged(locations: list) -> list:
+	"""One location per batch and source, as ERPNext lays them out: a batch that replaced a
+	held one may already have had a location of its own."""
+	merged: dict[tuple, dict] = {}
+	for location in locations:
+		location = location if isinstance(location, dict) else location.as_dict(no_default_fields=True)
+		key = (
+			location.get("item_code"),
+			location.get("warehouse"),
+			location.get("batch_no"),
+			location.get("uom"),
+			location.get("sales_order_item") or location.get("material_request_item"),
+			flt(location.get("picked_qty")),
+		)
+		if key in merged:
+			merged[key]["qty"] = flt(merged[key]["qty"]) + flt(location.get("qty"))
+			merged[key]["stock_qty"] = flt(merged[key]["stock_qty"]) + flt(location.get("stock_qty"))
+		else:
+			merged[key] = location
+	return list(merged.values())
+
+
+def _is_held(batch_no: str) -> bool:
+	return bool(frappe.get_cached_value("Batch", batch_no, "tp_on_hold"))
+
+
+def _free_batches(row, already_taken: dict) -> list[tuple[str, float]] | None:
+	"""(batch, quantity) covering the row from usable batches not yet taken, or None."""
+	from erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle import get_auto_batch_nos
+
+	available = without_held(
+		get_auto_batch_nos(
+			frappe._dict(
+				item_code=row.item_code,
+				warehouse=row.warehouse,
+				qty=0,
+				based_on=frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on"),
+			)
+		)
+	)
+	needed = flt(row.stock_qty)
+	picked = []
+	for batch in available:
+		free = flt(batch.qty) - already_taken.get((batch.batch_no, row.warehouse), 0)
+		if free <= 0 or needed <= 0:
+			continue
+		take = min(free, needed)
+		picked.append((batch.batch_no, take))
+		needed -= take
+	return picked if needed <= 1e-9 else None
+
+
 @frappe.whitelist()
 def get_auto_data(**kwargs):
 	"""ERPNext's batch dialog "Auto Fetch" (hooked over its get_auto_data): without held batches."""

@@ -210,6 +210,29 @@ class TestGuards(IntegrationTestCase):
 		self.assertIn(batch_no, str(refused.exception))
 		self.assertIn("Not for picking", str(refused.exception))
 
+	def test_pick_list_locations_skip_held_batches(self):
+		make_item("_TP Guard Pick FEFO", has_batch_no=1)
+		make_naming_rule("_TP Guard Pick FEFO", "Batch", "GPF-.#####", item_code="_TP Guard Pick FEFO")
+		soon = receive_batch(4, add_days(nowdate(), 10), item_code="_TP Guard Pick FEFO")
+		later = receive_batch(4, add_days(nowdate(), 40), item_code="_TP Guard Pick FEFO")
+		latest = receive_batch(4, add_days(nowdate(), 90), item_code="_TP Guard Pick FEFO")
+		hold("Batch", soon, "Not for picking")
+		pick_list = frappe.get_doc(
+			{
+				"doctype": "Pick List",
+				"company": TEST_COMPANY,
+				"purpose": "Material Transfer",
+				"locations": [
+					{"item_code": "_TP Guard Pick FEFO", "qty": 6, "stock_qty": 6, "conversion_factor": 1}
+				],
+			}
+		).insert()
+		self.assertEqual(
+			[(row.batch_no, row.stock_qty) for row in pick_list.locations], [(later, 4), (latest, 2)]
+		)
+		# Not submitted: ERPNext 15.99's own Pick List submit of batch locations fails on a
+		# query of a posting_date column that Pick List does not have.
+
 	def test_held_serial_cannot_be_delivered(self):
 		receipt = make_purchase_receipt([{"item_code": SERIAL_ITEM, "qty": 2}])
 		serial_no = bundle_entries("Purchase Receipt", receipt.name)[0].serial_no
