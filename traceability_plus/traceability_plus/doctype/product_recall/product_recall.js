@@ -17,6 +17,11 @@ frappe.ui.form.on("Product Recall", {
 			frm.add_custom_button(__("Trace"), () => trace(frm, false));
 			frm.add_custom_button(__("Trace In Background"), () => trace(frm, true), __("More"));
 		}
+		if (frm.doc.traced_on && frm.doc.docstatus < 2) {
+			for (const file_format of ["xlsx", "csv"]) {
+				frm.add_custom_button(file_format.toUpperCase(), () => export_fsma(frm, file_format), __("Export FSMA 204"));
+			}
+		}
 		if (is_mock && frm.doc.docstatus < 2 && frm.doc.traced_on && !frm.doc.completed_on) {
 			frm.add_custom_button(__("Mark Drill Complete"), () => mark_drill_complete(frm)).addClass("btn-primary");
 		}
@@ -63,6 +68,11 @@ function trace(frm, in_background) {
 			frappe.show_alert({ message: __("Tracing in the background"), indicator: "blue" });
 		}
 	});
+}
+
+function export_fsma(frm, file_format) {
+	const args = new URLSearchParams({ name: frm.doc.name, file_format });
+	window.open(`/api/method/traceability_plus.fsma_export.download_fsma_204?${args}`);
 }
 
 function mark_drill_complete(frm) {

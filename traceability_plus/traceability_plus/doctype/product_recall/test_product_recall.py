@@ -1,11 +1,16 @@
 """Product Recall on real documents: a supplier's flour lot baked into bread, repacked into
 boxes, sold to three customers, partly returned, counted and moved."""
 
+import csv
+import io
+
 import frappe
 from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
 from frappe.utils import add_to_date, now_datetime
 
 from traceability_plus.compat import IntegrationTestCase
+from traceability_plus.core.fsma import HEADINGS
+from traceability_plus.fsma_export import download_fsma_204
 from traceability_plus.holds import hold
 from traceability_plus.recall_notices import send_notifications
 from traceability_plus.tests.utils import (
@@ -371,6 +376,71 @@ class TestProductRecall(IntegrationTestCase):
 		recall.reload()
 		self.assertEqual((recall.status, recall.close_note), ("Closed", "All customers answered"))
 		self.assertIsNotNone(recall.completed_on)
+
+	# FSMA 204 -------------------------------------------------------------------------------
+
+	def test_fsma_export_has_one_row_per_critical_tracking_event(self):
+		recall = make_recall(self.flour)
+		download_fsma_204(recall.name, "csv")
+		self.assertEqual(frappe.local.response.filename, f"{recall.name} FSMA 204.csv")
+		rows = list(csv.reader(io.StringIO(frappe.local.response.filecontent.decode("utf-8-sig"))))
+		self.assertEqual(rows[0], list(HEADINGS))
+		column = {heading: index for index, heading in enumerate(HEADINGS)}
+
+		def event(row):
+			return tuple(
+				row[column[heading]]
+				for heading in (
+					"Critical Tracking Event",
+					"Traceability Lot Code",
+					"Quantity",
+					"Reference Document Number",
+				)
+			)
+
+		self.assertEqual(
+			sorted(event(row) for row in rows[1:]),
+			sorted(
+				[
+					("Receiving", "MILL-77", "100", self.flour_receipt.name),
+					("Transformation - Input", "MILL-77", "60", self.baking.name),
+					("Transformation - Input", self.yeast, "2", self.baking.name),
+					("Transformation - Output", self.bread, "50", self.baking.name),
+					("Transformation - Input", self.bread, "20", self.packing.name),
+					("Transformation - Output", self.box, "4", self.packing.name),
+					("Shipping", "MILL-77", "5", self.flour_sale.name),
+					("Shipping", self.bread, "10", self.bread_sale_1.name),
+					("Shipping", self.bread, "15", self.bread_sale_2.name),
+					("Shipping", self.box, "3", self.box_sale.name),
+				]
+			),
+		)
+		receiving = next(row for row in rows[1:] if row[column["Critical Tracking Event"]] == "Receiving")
+		self.assertEqual(receiving[column["Product Description"]], FLOUR)
+		self.assertEqual(receiving[column["Unit of Measure"]], "Nos")
+		self.assertTrue(
+			receiving[column["Immediate Previous Source Location Description"]].startswith(TEST_SUPPLIER)
+		)
+		# The flour's lot code was assigned by the mill.
+		self.assertTrue(
+			receiving[column["Traceability Lot Code Source Location Description"]].startswith(TEST_SUPPLIER)
+		)
+		self.assertEqual(receiving[column["Batch or Serial No"]], self.flour)
+		shipping = next(
+			row for row in rows[1:] if row[column["Reference Document Number"]] == self.bread_sale_1.name
+		)
+		self.assertEqual(
+			shipping[column["Immediate Subsequent Recipient Location Description"]],
+			f"{ALICE}, 1 Market Street, Springfield, United States",
+		)
+		self.assertTrue(shipping[column["Location Description of the Event"]].startswith(TEST_COMPANY))
+
+		from openpyxl import load_workbook
+
+		download_fsma_204(recall.name, "xlsx")
+		sheet = load_workbook(io.BytesIO(frappe.local.response.filecontent)).active
+		self.assertEqual([cell.value for cell in sheet[1]], list(HEADINGS))
+		self.assertEqual(sheet.max_row, len(rows))
 
 	# Mock recall drills ---------------------------------------------------------------------
 
