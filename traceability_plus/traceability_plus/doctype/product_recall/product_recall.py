@@ -39,6 +39,15 @@ class ProductRecall(Document):
 			self.trace()
 			self.status = "Tracing" if self.flags.trace_in_background else self.draft_status()
 
+	def before_update_after_submit(self):
+		before = self.get_doc_before_save()
+		if before and [row.customer for row in before.customers] != [row.customer for row in self.customers]:
+			frappe.throw(
+				_(
+					"The affected customers are the ones the recall traced: none can be added or removed after submit."
+				)
+			)
+
 	def on_update(self):
 		if self.flags.trace_in_background and not self.flags.in_trace_job:
 			enqueue_trace(self.name)

@@ -364,6 +364,10 @@ class TestProductRecall(IntegrationTestCase):
 		recall.reload()
 		recall.customers[2].destroyed_qty = 3  # Carol confirmed her box destroyed
 		recall.save()
+		recall.customers.pop()
+		with self.assertRaises(frappe.ValidationError):
+			recall.save()  # the customers are the ones traced
+		recall.reload()
 		update_close_out(recall.name)
 		recall.reload()
 		self.assertEqual(table(recall, "customers", "recovered_qty"), [(0,), (4,), (0,)])
