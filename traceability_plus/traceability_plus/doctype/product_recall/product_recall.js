@@ -19,33 +19,52 @@ frappe.ui.form.on("Product Recall", {
 		}
 		if (frm.doc.traced_on && frm.doc.docstatus < 2) {
 			for (const file_format of ["xlsx", "csv"]) {
-				frm.add_custom_button(file_format.toUpperCase(), () => export_fsma(frm, file_format), __("Export FSMA 204"));
+				frm.add_custom_button(
+					file_format.toUpperCase(),
+					() => export_fsma(frm, file_format),
+					__("Export FSMA 204")
+				);
 			}
 		}
 		if (is_mock && frm.doc.docstatus < 2 && frm.doc.traced_on && !frm.doc.completed_on) {
-			frm.add_custom_button(__("Mark Drill Complete"), () => mark_drill_complete(frm)).addClass("btn-primary");
+			frm.add_custom_button(__("Mark Drill Complete"), () =>
+				mark_drill_complete(frm)
+			).addClass("btn-primary");
 		}
 		if (!is_mock && frm.doc.docstatus === 1 && frm.doc.status === "Open") {
 			if ((frm.doc.customers || []).some((row) => row.notification_status === "Draft")) {
 				frm.add_custom_button(__("Send Notifications"), () => send_notifications(frm));
 			}
 			if (!frm.doc.quarantine_transfer && frm.doc.lots_held) {
-				frm.add_custom_button(__("Create Quarantine Transfer"), () => make_quarantine_transfer(frm));
+				frm.add_custom_button(__("Create Quarantine Transfer"), () =>
+					make_quarantine_transfer(frm)
+				);
 			}
-			frm.add_custom_button(__("Update Close-Out"), () => call(frm, "update_close_out"), __("Close-Out"));
+			frm.add_custom_button(
+				__("Update Close-Out"),
+				() => call(frm, "update_close_out"),
+				__("Close-Out")
+			);
 			frm.add_custom_button(__("Close"), () => close_recall(frm), __("Close-Out"));
 		}
 		if (frm.doc.status === "Tracing") {
-			frm.dashboard.set_headline(__("The trace is running in the background; the form reloads when it is done."));
+			frm.dashboard.set_headline(
+				__("The trace is running in the background; the form reloads when it is done.")
+			);
 		}
 	},
 
 	on_submit(frm) {
-		if (frm.doc.recall_type !== "Mock Recall" && frm.doc.lots_held && !frm.doc.quarantine_transfer) {
+		if (
+			frm.doc.recall_type !== "Mock Recall" &&
+			frm.doc.lots_held &&
+			!frm.doc.quarantine_transfer
+		) {
 			frappe.confirm(
-				__("{0} lots with stock are on hold. Create a draft Material Transfer of their stock into the quarantine warehouse?", [
-					frm.doc.lots_held,
-				]),
+				__(
+					"{0} lots with stock are on hold. Create a draft Material Transfer of their stock into the quarantine warehouse?",
+					[frm.doc.lots_held]
+				),
 				() => make_quarantine_transfer(frm)
 			);
 		}
@@ -54,7 +73,11 @@ frappe.ui.form.on("Product Recall", {
 
 function call(frm, method, args = {}) {
 	return frappe
-		.call({ method: `${RECALL_API}.${method}`, args: { name: frm.doc.name, ...args }, freeze: true })
+		.call({
+			method: `${RECALL_API}.${method}`,
+			args: { name: frm.doc.name, ...args },
+			freeze: true,
+		})
 		.then((r) => {
 			frm.reload_doc();
 			return r.message;
@@ -63,11 +86,13 @@ function call(frm, method, args = {}) {
 
 function trace(frm, in_background) {
 	const save = frm.is_dirty() ? frm.save() : Promise.resolve();
-	save.then(() => call(frm, "trace_recall", { in_background: in_background ? 1 : 0 })).then((result) => {
-		if (result && result.status === "Tracing") {
-			frappe.show_alert({ message: __("Tracing in the background"), indicator: "blue" });
+	save.then(() => call(frm, "trace_recall", { in_background: in_background ? 1 : 0 })).then(
+		(result) => {
+			if (result && result.status === "Tracing") {
+				frappe.show_alert({ message: __("Tracing in the background"), indicator: "blue" });
+			}
 		}
-	});
+	);
 }
 
 function export_fsma(frm, file_format) {
@@ -76,8 +101,11 @@ function export_fsma(frm, file_format) {
 }
 
 function mark_drill_complete(frm) {
-	frappe.confirm(__("Mark this drill complete now? The time to complete is recorded and the drill is submitted."), () =>
-		call(frm, "complete_drill")
+	frappe.confirm(
+		__(
+			"Mark this drill complete now? The time to complete is recorded and the drill is submitted."
+		),
+		() => call(frm, "complete_drill")
 	);
 }
 
