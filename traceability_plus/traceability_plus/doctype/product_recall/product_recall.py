@@ -13,7 +13,12 @@ from traceability_plus.core.genealogy import Lot
 from traceability_plus.core.recall import BATCH, SERIAL_NO, recall_effectiveness, recovered_per_customer
 from traceability_plus.holds import hold, release
 from traceability_plus.recall_jobs import enqueue_recall_job, progress_reporter
+from traceability_plus.recall_notices import draft_notifications, enqueue_draft_notifications
 from traceability_plus.recall_snapshot import RecallTrace, build_snapshot, on_hand_of
+from traceability_plus.stock_movements import StockMovements
+from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
+	get_traceability_settings,
+)
 
 MOCK_RECALL = "Mock Recall"
 # A trace that reaches more customers than this builds its snapshot in a background job.
@@ -128,8 +133,6 @@ class ProductRecall(Document):
 		self.status = "Open"
 		if not self.is_mock:
 			self.hold_affected_lots()
-			from traceability_plus.recall_notices import draft_notifications
-
 			if len(self.customers) <= TRACE_IN_BACKGROUND_ABOVE:
 				draft_notifications(self)
 			else:
@@ -137,29 +140,30 @@ class ProductRecall(Document):
 
 	def on_submit(self):
 		if self.flags.draft_notifications_in_background:
-			from traceability_plus.recall_notices import enqueue_draft_notifications
-
 			enqueue_draft_notifications(self.name)
 
 	def hold_affected_lots(self):
 		"""Hold every affected lot that still has stock, with the recall as the reason."""
-		rows = {(row.batch_no or row.serial_no): row for row in self.affected_lots}
-		stock = on_hand_of(
-			self.company,
-			[((row.item_code, number), BATCH if row.batch_no else SERIAL_NO) for number, row in rows.items()],
-		)
 		on_hand: dict[str, float] = {}
-		for (number, _warehouse), qty in stock.items():
+		for (number, _warehouse), qty in on_hand_of(self.company, self.affected_lot_kinds()).items():
 			on_hand[number] = on_hand.get(number, 0.0) + qty
 		reason = self.hold_reason()
 		self.lots_held, self.held_qty = 0, 0.0
-		for number, row in rows.items():
+		for row in self.affected_lots:
+			number = row.batch_no or row.serial_no
 			if flt(on_hand.get(number)) <= 0:
 				continue
 			doctype = "Batch" if row.batch_no else "Serial No"
 			row.held_by_this_recall = int(hold(doctype, number, reason, self.doctype, self.name))
 			self.lots_held += 1
 			self.held_qty += on_hand[number]
+
+	def affected_lot_kinds(self) -> list[tuple[Lot, str]]:
+		"""Each affected lot with whether it is a batch or a serial number."""
+		return [
+			((row.item_code, row.batch_no or row.serial_no), BATCH if row.batch_no else SERIAL_NO)
+			for row in self.affected_lots
+		]
 
 	def hold_reason(self) -> str:
 		return _("{0} {1}: {2}").format(_(self.recall_type), self.name, self.reason)
@@ -190,8 +194,6 @@ class ProductRecall(Document):
 		)
 
 	def returns_since_trace(self):
-		from traceability_plus.stock_movements import StockMovements
-
 		lots = {(row.item_code, row.batch_no or row.serial_no) for row in self.affected_lots}
 		movements = StockMovements(self.company)
 		movements.serial_items |= {row.item_code for row in self.affected_lots if row.serial_no}
@@ -304,20 +306,13 @@ def complete_drill(name: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def make_quarantine_transfer(name: str) -> str:
 	"""A draft Material Transfer of the affected lots' stock into the quarantine warehouse."""
-	from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
-		get_traceability_settings,
-	)
-
 	doc = get_recall(name, "submit")
 	frappe.has_permission("Stock Entry", "create", throw=True)
 	check_open_recall(doc)
 	quarantine = get_traceability_settings().quarantine_warehouse
 	if not quarantine:
 		frappe.throw(_("Set a Quarantine Warehouse in Traceability Settings first."))
-	lots = [
-		((row.item_code, row.batch_no or row.serial_no), BATCH if row.batch_no else SERIAL_NO)
-		for row in doc.affected_lots
-	]
+	lots = doc.affected_lot_kinds()
 	items = quarantine_rows(lots, on_hand_of(doc.company, lots), quarantine)
 	if not items:
 		frappe.throw(
