@@ -151,6 +151,7 @@ class ProductRecall(Document):
 		self.lots_held, self.held_qty = 0, 0.0
 		for row in self.affected_lots:
 			number = row.batch_no or row.serial_no
+			row.held_by_this_recall = 0
 			if flt(on_hand.get(number)) <= 0:
 				continue
 			doctype = "Batch" if row.batch_no else "Serial No"

@@ -18,6 +18,7 @@ from traceability_plus.tests.utils import (
 	TEST_SUPPLIER,
 	batch_made,
 	batch_row,
+	bundle_entries,
 	make_item,
 	make_purchase_receipt,
 	make_selling_voucher,
@@ -55,6 +56,7 @@ IGNORE_TEST_RECORD_DEPENDENCIES = [
 test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES  # the name Frappe v15 reads
 
 FLOUR, YEAST, BREAD, BOX = "_TP Recall Flour", "_TP Recall Yeast", "_TP Recall Bread", "_TP Recall Box"
+OVEN = "_TP Recall Oven"
 YEAST_SUPPLIER = "_TP Recall Yeast Supplier"
 ALICE, BOB, CAROL = "_TP Recall Alice Grocer", "_TP Recall Bob Baker", "_TP Recall Carol Cafe"
 EMAILS = {ALICE: "alice@recall.example.com", BOB: "bob@recall.example.com"}  # Carol has none
@@ -116,6 +118,7 @@ def make_outgoing_email_account():
 
 
 def make_recall(*start_lots, recall_type="Recall", submit=False, **fields):
+	"""A recall of batches (or of {"serial_no": ...} rows)."""
 	recall = frappe.get_doc(
 		{
 			"doctype": "Product Recall",
@@ -123,7 +126,7 @@ def make_recall(*start_lots, recall_type="Recall", submit=False, **fields):
 			"company": TEST_COMPANY,
 			"severity": None if recall_type == "Mock Recall" else "Class II",
 			"reason": "Undeclared sesame in the flour",
-			"lots": [{"batch_no": lot} for lot in start_lots],
+			"lots": [lot if isinstance(lot, dict) else {"batch_no": lot} for lot in start_lots],
 			**fields,
 		}
 	).insert()
@@ -147,6 +150,7 @@ class TestProductRecall(IntegrationTestCase):
 		make_customer_with_contact(CAROL, None)
 		for item_code in (FLOUR, YEAST, BREAD, BOX):
 			make_item(item_code, has_batch_no=1, create_new_batch=1)
+		make_item(OVEN, has_serial_no=1, serial_no_series="TPRO-.#####")
 		cls.shop = make_warehouse("Recall Shop")
 		cls.quarantine = make_warehouse("Recall Quarantine")
 		make_outgoing_email_account()
@@ -292,6 +296,32 @@ class TestProductRecall(IntegrationTestCase):
 		recall.reload()
 		self.assertEqual(recall.status, "Traced")
 		self.assertEqual(table(recall, "customers", "customer", "qty_shipped")[2], (CAROL, 4))
+
+	def test_serial_numbers_are_recalled_like_batches(self):
+		receipt = make_purchase_receipt([{"item_code": OVEN, "qty": 2}])
+		sold, kept = sorted(row.serial_no for row in bundle_entries("Purchase Receipt", receipt.name))
+		sale = make_selling_voucher(
+			"Delivery Note",
+			[{"item_code": OVEN, "qty": 1, "serial_no": sold, "use_serial_batch_fields": 1}],
+			customer=ALICE,
+		)
+		recall = make_recall({"serial_no": sold}, {"serial_no": kept}, submit=True)
+		self.assertEqual(
+			table(recall, "affected_lots", "serial_no", "on_hand", "held_by_this_recall"),
+			[(sold, 0, 0), (kept, 1, 1)],
+		)
+		self.assertEqual(table(recall, "stock", "serial_no", "warehouse", "qty"), [(kept, warehouse(), 1)])
+		self.assertEqual(
+			table(recall, "shipments", "customer", "voucher_no", "serial_no", "qty"),
+			[(ALICE, sale.name, sold, 1)],
+		)
+		self.assertEqual(frappe.db.get_value("Serial No", kept, "tp_hold_reference_name"), recall.name)
+		with traceability_settings(quarantine_warehouse=self.quarantine):
+			entry = frappe.get_doc("Stock Entry", make_quarantine_transfer(recall.name))
+		self.assertEqual(
+			[(row.item_code, row.serial_no, row.qty, row.t_warehouse) for row in entry.items],
+			[(OVEN, kept, 1, self.quarantine)],
+		)
 
 	# Submit and cancel ----------------------------------------------------------------------
 
