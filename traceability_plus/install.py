@@ -1,10 +1,11 @@
-"""Install and uninstall: custom fields and the settings' defaults."""
+"""Install and uninstall: custom fields, the settings' defaults and the recall notice template."""
 
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
 from traceability_plus.custom_fields import PROPERTY_SETTERS, get_custom_fields
+from traceability_plus.recall_notices import make_recall_notice_template
 from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
 	apply_fefo_picking,
 )
@@ -18,6 +19,7 @@ def after_install():
 	apply_fefo_picking()
 	make_default_label_templates()
 	add_ledger_indexes()
+	make_recall_notice_template()
 
 
 def before_uninstall():

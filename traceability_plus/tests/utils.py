@@ -138,6 +138,20 @@ def bundle_entries(voucher_type: str, voucher_no: str) -> list[dict]:
 	)
 
 
+def batch_row(item_code: str, batch_no: str, qty: float, **fields) -> dict:
+	"""A voucher row that names its batch in the row's Batch No field."""
+	return {"item_code": item_code, "qty": qty, "batch_no": batch_no, "use_serial_batch_fields": 1, **fields}
+
+
+def batch_made(voucher, item_code: str) -> str:
+	"""The batch that a submitted voucher received or produced of an item."""
+	return next(
+		row.batch_no
+		for row in bundle_entries(voucher.doctype, voucher.name)
+		if row.item_code == item_code and row.qty > 0
+	)
+
+
 def make_stock_entry(purpose: str, items: list[dict], submit: bool = True, **fields):
 	"""A Stock Entry of the test company; rows give item_code, qty and s_warehouse and/or t_warehouse."""
 	entry = frappe.get_doc(

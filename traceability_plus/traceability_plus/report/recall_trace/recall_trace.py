@@ -6,7 +6,7 @@ manufacturing at any depth, with the lot's mass balance as proof that nothing is
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt
+from frappe.utils import cint
 
 from traceability_plus.core.genealogy import (
 	BACKWARD,
@@ -14,10 +14,9 @@ from traceability_plus.core.genealogy import (
 	MassBalance,
 	Movement,
 	TraceStep,
-	mass_balance,
-	trace,
 	tree_order,
 )
+from traceability_plus.recall_tracing import mass_balances, start_lot, stock_on_hand, trace_lots
 from traceability_plus.report_columns import (
 	batch_column,
 	column,
@@ -60,22 +59,18 @@ def validate_filters(filters: frappe._dict) -> frappe._dict:
 def recall_trace(filters: frappe._dict) -> dict:
 	"""The trace rows, the steps behind them and the start lot's mass balance."""
 	movements = StockMovements(filters.company)
-	if filters.batch_no:
-		item_code = frappe.db.get_value("Batch", filters.batch_no, "item")
-		start = (item_code, filters.batch_no)
-	else:
-		item_code = frappe.db.get_value("Serial No", filters.serial_no, "item_code")
-		start = (item_code, filters.serial_no)
-		movements.serial_items.add(item_code)
+	start = start_lot(filters.batch_no, filters.serial_no)
+	if filters.serial_no:
+		movements.serial_items.add(start[0])
 
 	directions = [BACKWARD, FORWARD] if filters.direction == BOTH else [filters.direction]
-	steps = {
-		direction: trace(
-			{start}, direction, movements.of_lots, movements.of_transformations, filters.max_depth
-		)
-		for direction in directions
-	}
-	balance = mass_balance(movements.of_lots({start}), lot_on_hand(filters))
+	steps = trace_lots(movements, {start}, directions, filters.max_depth)
+	stock = stock_on_hand(
+		filters.company,
+		batch_nos=[filters.batch_no] if filters.batch_no else [],
+		serial_nos=[filters.serial_no] if filters.serial_no else [],
+	)
+	balance = mass_balances(movements, {start}, {start: sum(stock.values())})[start]
 
 	rows = [start_row(start, filters, balance)]
 	for direction in directions:
@@ -93,27 +88,6 @@ def recall_trace(filters: frappe._dict) -> dict:
 		"steps": [s for direction in directions for s in steps[direction]],
 		"balance": balance,
 	}
-
-
-def lot_on_hand(filters) -> float:
-	"""Stock of the lot now, from ERPNext's own batch and serial records rather than from the
-	movements the trace read, so that the mass balance can disagree with the ledger."""
-	if filters.serial_no:
-		warehouse, company = frappe.db.get_value("Serial No", filters.serial_no, ["warehouse", "company"])
-		return 1.0 if warehouse and company == filters.company else 0.0
-	from erpnext.stock.doctype.batch.batch import get_batch_qty
-
-	stock = get_batch_qty(batch_no=filters.batch_no, for_stock_levels=True, consider_negative_batches=True)
-	companies = company_of_warehouses({row.get("warehouse") for row in stock})
-	return sum(flt(row.get("qty")) for row in stock if companies.get(row.get("warehouse")) == filters.company)
-
-
-def company_of_warehouses(warehouses: set[str]) -> dict[str, str]:
-	if not warehouses:
-		return {}
-	warehouse = frappe.qb.DocType("Warehouse")
-	query = frappe.qb.from_(warehouse).select(warehouse.name, warehouse.company)
-	return dict(query.where(warehouse.name.isin(warehouses)).run())
 
 
 def start_row(start, filters, balance: MassBalance) -> dict:

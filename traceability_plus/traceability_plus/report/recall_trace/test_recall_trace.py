@@ -9,6 +9,8 @@ from traceability_plus.tests.utils import (
 	TEST_COMPANY,
 	TEST_CUSTOMER,
 	TEST_SUPPLIER,
+	batch_made,
+	batch_row,
 	bundle_entries,
 	make_customer,
 	make_item,
@@ -25,19 +27,6 @@ from traceability_plus.traceability_plus.report.recall_trace.recall_trace import
 SECOND_SUPPLIER = "_TP Yeast Supplier"
 SECOND_CUSTOMER = "_TP Trace Customer Two"
 THIRD_CUSTOMER = "_TP Trace Customer Three"
-
-
-def batch_row(item_code, batch_no, qty, **fields):
-	return {"item_code": item_code, "qty": qty, "batch_no": batch_no, "use_serial_batch_fields": 1, **fields}
-
-
-def batch_made(voucher, item_code):
-	"""The batch that a submitted voucher received or produced of an item."""
-	return next(
-		row.batch_no
-		for row in bundle_entries(voucher.doctype, voucher.name)
-		if row.item_code == item_code and row.qty > 0
-	)
 
 
 def trace_rows(**filters):
