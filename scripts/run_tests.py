@@ -290,6 +290,13 @@ class Bench:
 		apps = apps_txt.read_text().split()
 		if APP not in apps:
 			apps_txt.write_text("\n".join([*apps, APP]) + "\n")
+		# Frappe renders every email with its bundled CSS, named in sites/assets/assets.json.
+		# A bench set up without building assets has none, and the recall's notification
+		# emails would fail on it: an empty map makes Frappe link the unbundled names.
+		assets_json = self.path / "sites" / "assets" / "assets.json"
+		if not assets_json.exists():
+			assets_json.parent.mkdir(parents=True, exist_ok=True)
+			assets_json.write_text("{}\n")
 
 	def run_integration_tests(self) -> Tally:
 		site = f"tp-ci-{self.label}-{secrets.token_hex(3)}.localhost"
