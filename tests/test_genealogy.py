@@ -259,3 +259,10 @@ def test_mass_balance_adds_up_and_shows_what_does_not():
 	assert (balance.returned, balance.adjusted, balance.other, balance.on_hand) == (3, 2, 0, 16)
 	assert balance.difference == 0
 	assert mass_balance(lot, on_hand=15).difference == 1
+
+
+def test_an_empty_mass_balance_reads_zero_not_minus_zero():
+	balance = mass_balance(
+		[Movement("Purchase Receipt", "PR-1", DAY, "Flour", 5, "Stores", "F1", kind=Kind.RECEIPT)], 5
+	)
+	assert f"{balance.consumed} {balance.delivered} {balance.adjusted} {balance.other}" == "0.0 0.0 0.0 0.0"

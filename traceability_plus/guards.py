@@ -14,7 +14,7 @@ quarantine warehouse of Traceability Settings.
 
 import frappe
 from frappe import _
-from frappe.utils import cint, format_date, getdate
+from frappe.utils import cint, escape_html, format_date, getdate
 
 from traceability_plus.bundles import serials_and_batches_of_row
 from traceability_plus.core.expiry import is_expired
@@ -147,7 +147,7 @@ def throw_held(doctype: str, record):
 			frappe.bold(record.item_code),
 			format_date(record.tp_held_on),
 			record.tp_held_by,
-			record.tp_hold_reason,
+			escape_html(record.tp_hold_reason or ""),  # a user's text inside an HTML message
 		),
 		title=_("Stock On Hold"),
 	)

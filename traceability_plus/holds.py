@@ -9,7 +9,7 @@ document's timeline.
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import escape_html, now_datetime
 
 HOLDABLE_DOCTYPES = ("Batch", "Serial No")
 RELEASED = {
@@ -45,7 +45,7 @@ def hold(
 			"tp_hold_reference_name": reference_name,
 		},
 	)
-	add_timeline_comment(doctype, name, _("Put on hold: {0}").format(reason))
+	add_timeline_comment(doctype, name, _("Put on hold: {0}").format(escape_html(reason)))
 	return True
 
 
@@ -69,7 +69,7 @@ def release(
 	):
 		return False
 	frappe.db.set_value(doctype, name, RELEASED)
-	add_timeline_comment(doctype, name, _("Hold released: {0}").format(reason))
+	add_timeline_comment(doctype, name, _("Hold released: {0}").format(escape_html(reason)))
 	return True
 
 
@@ -84,6 +84,8 @@ def validate_holdable(doctype: str, name: str, reason: str):
 
 
 def add_timeline_comment(doctype: str, name: str, text: str):
+	"""An Info comment on the document's timeline. Its content is shown as HTML and Frappe
+	does not sanitise Info comments: callers escape what the user typed."""
 	frappe.get_doc(
 		{
 			"doctype": "Comment",

@@ -277,7 +277,8 @@ def download_labels(
 		)
 	frappe.local.response.filename = file_name(doctype, name)
 	frappe.local.response.filecontent = render_pdf(sources, template_doc)
-	frappe.local.response.type = "pdf"
+	# An attachment: the browser saves it and the desk stays where it is.
+	frappe.local.response.type = "download"
 
 
 @frappe.whitelist(methods=["POST"])

@@ -247,10 +247,11 @@ def mass_balance(movements: Iterable[Movement], on_hand: float) -> MassBalance:
 		totals[movement.kind] = totals.get(movement.kind, 0.0) + movement.qty
 	return MassBalance(
 		received_or_produced=totals[Kind.RECEIPT] + totals[Kind.PRODUCTION] + totals[Kind.PURCHASE_RETURN],
-		consumed=-totals[Kind.CONSUMPTION],
-		delivered=-totals[Kind.DELIVERY],
+		# 0.0 - x, not -x: an empty total must read 0, not -0.
+		consumed=0.0 - totals[Kind.CONSUMPTION],
+		delivered=0.0 - totals[Kind.DELIVERY],
 		returned=totals[Kind.SALES_RETURN],
-		adjusted=-totals[Kind.ADJUSTMENT],
-		other=-(totals[Kind.TRANSFER] + totals[Kind.OTHER]),
+		adjusted=0.0 - totals[Kind.ADJUSTMENT],
+		other=0.0 - (totals[Kind.TRANSFER] + totals[Kind.OTHER]),
 		on_hand=on_hand,
 	)

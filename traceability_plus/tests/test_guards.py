@@ -93,6 +93,16 @@ class TestGuards(IntegrationTestCase):
 		self.assertIn("Put on hold: Supplier complaint 77", comments)
 		self.assertIn("Hold released: Complaint closed", comments)
 
+	def test_a_hold_reason_is_shown_as_text_not_html(self):
+		batch_no = receive_batch()
+		hold("Batch", batch_no, '<img src=x onerror="alert(1)">')
+		comment = frappe.get_last_doc("Comment", filters={"reference_name": batch_no, "comment_type": "Info"})
+		self.assertNotIn("<img", comment.content)
+		self.assertIn("&lt;img", comment.content)
+		with self.assertRaises(frappe.ValidationError) as refused, undone_if_refused():
+			make_selling_voucher("Delivery Note", [batch_row(batch_no)])
+		self.assertNotIn("<img", str(refused.exception))
+
 	def test_release_for_a_document_leaves_other_holds(self):
 		batch_no = receive_batch()
 		hold("Batch", batch_no, "Recall", "Item", BATCH_ITEM)

@@ -50,7 +50,7 @@ def download(doctype, name, **args):
 	frappe.local.response = frappe._dict()
 	download_labels(doctype, name, **args)
 	response = frappe.local.response
-	assert response.type == "pdf" and response.filename.endswith(".pdf")
+	assert response.type == "download" and response.filename.endswith(".pdf")
 	return response.filecontent
 
 

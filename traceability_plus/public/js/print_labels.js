@@ -24,6 +24,7 @@ async function traceability_plus_print_labels_dialog(frm) {
 				label: __("Label Template"),
 				default: default_template,
 				reqd: 1,
+				onchange: () => traceability_plus_use_template_copies(dialog),
 			},
 			{
 				fieldname: "batch_copies",
@@ -71,6 +72,20 @@ async function traceability_plus_print_labels_dialog(frm) {
 		},
 	});
 	dialog.show();
+	traceability_plus_use_template_copies(dialog);
+}
+
+// The template's own copies settings are the dialog's defaults; the user may still change them.
+async function traceability_plus_use_template_copies(dialog) {
+	const template = dialog.get_value("template");
+	if (!template) return;
+	const { message } = await frappe.db.get_value("Label Template", template, [
+		"batch_copies",
+		"max_labels_per_row",
+	]);
+	if (!message) return;
+	dialog.set_value("batch_copies", message.batch_copies || "One per Unit");
+	dialog.set_value("max_per_row", message.max_labels_per_row || 100);
 }
 
 ["Item", "Batch", "Serial No", "Purchase Receipt", "Delivery Note", "Stock Entry"].forEach((doctype) => {
