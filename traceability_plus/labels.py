@@ -105,7 +105,9 @@ def build_labels(sources: list[LabelSource], template) -> list[layout.Label]:
 		{s.batch_no for s in sources if s.batch_no},
 		["name", "manufacturing_date", "expiry_date", "tp_supplier_lot"],
 	)
-	gtins = {item_code: item_gtin(item_code, required=False) for item_code in items}
+	# Only GS1-128 and EAN-13 carry the GTIN: a Code 128 label prints even if a barcode is wrong.
+	needs_gtin = template.symbology in (layout.GS1_128, layout.EAN_13)
+	gtins = {item_code: item_gtin(item_code, required=False) for item_code in items} if needs_gtin else {}
 	result = []
 	for source in sources:
 		label = _label(source, template, items[source.item_code], batches.get(source.batch_no), gtins)

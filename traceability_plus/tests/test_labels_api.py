@@ -134,6 +134,10 @@ class TestPrintLabels(IntegrationTestCase):
 		with self.assertRaises(frappe.ValidationError) as refused:
 			download("Item", BATCH_ITEM, template=GS1_TEMPLATE)
 		self.assertIn("GTIN", str(refused.exception))
+		# A Code 128 label does not need the GTIN, so the wrong barcode does not stop it.
+		self.assertEqual(
+			decoded(download("Item", BAD_GTIN_ITEM, template="A4 Sheet 3 x 8")), [("]C0", BAD_GTIN_ITEM)]
+		)
 
 	def test_item_serial_delivery_and_stock_entry_labels(self):
 		self.assertEqual(decoded(download("Item", BATCH_ITEM)), [("]C0", BATCH_ITEM)])
