@@ -421,10 +421,11 @@ class TestDailyExpiryJob(IntegrationTestCase):
 		make_item("_TP Alert Batch", has_batch_no=1)
 		make_naming_rule("_TP Alert Batch", "Batch", "AL-.#####", item_code="_TP Alert Batch")
 		if not frappe.db.exists("User", "tp.stock.manager@example.com"):
-			user = frappe.get_doc(
+			frappe.get_doc(
 				{"doctype": "User", "email": "tp.stock.manager@example.com", "first_name": "TP Stock Manager"}
 			).insert(ignore_permissions=True)
-			user.add_roles("Stock Manager")
+		# Every time, not only when the user is made: another test may have changed its roles.
+		frappe.get_doc("User", "tp.stock.manager@example.com").add_roles("Stock Manager")
 
 	def alerts_for(self, batch_no: str) -> int:
 		return frappe.db.count(
