@@ -46,3 +46,14 @@ def test_expiry_status_with_a_30_day_alert(on, status):
 
 def test_expiry_status_without_expiry_date():
 	assert expiry_status(None, date(2026, 1, 1), alert_days=30) is ExpiryStatus.NO_EXPIRY
+
+
+def test_stock_status_expired_outranks_a_hold_which_outranks_the_rest():
+	from traceability_plus.core.expiry import ON_HOLD, stock_status
+
+	today = date(2026, 3, 10)
+	assert stock_status(date(2026, 3, 9), today, 30, on_hold=True) == "Expired"
+	assert stock_status(date(2026, 3, 20), today, 30, on_hold=True) == ON_HOLD
+	assert stock_status(None, today, 30, on_hold=True) == ON_HOLD
+	assert stock_status(date(2026, 3, 20), today, 30, on_hold=False) == "Expiring Soon"
+	assert stock_status(None, today, 30, on_hold=False) == "No Expiry"

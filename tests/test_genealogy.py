@@ -266,3 +266,21 @@ def test_an_empty_mass_balance_reads_zero_not_minus_zero():
 		[Movement("Purchase Receipt", "PR-1", DAY, "Flour", 5, "Stores", "F1", kind=Kind.RECEIPT)], 5
 	)
 	assert f"{balance.consumed} {balance.delivered} {balance.adjusted} {balance.other}" == "0.0 0.0 0.0 0.0"
+
+
+def test_transformation_of_each_voucher():
+	from traceability_plus.core.genealogy import transformation_of
+
+	assert transformation_of("Stock Entry", "SE-1", purpose="Repack") == ("Stock Entry", "SE-1")
+	assert transformation_of("Stock Entry", "SE-2", purpose="Manufacture", work_order="WO-1") == (
+		"Work Order",
+		"WO-1",
+	)
+	assert transformation_of(
+		"Stock Entry", "SE-3", purpose="Material Consumption for Manufacture", work_order="WO-1"
+	) == ("Work Order", "WO-1")
+	assert transformation_of("Stock Entry", "SE-4", purpose="Material Consumption for Manufacture") is None
+	assert transformation_of("Stock Entry", "SE-5", purpose="Material Transfer", work_order="WO-1") is None
+	assert transformation_of("Subcontracting Receipt", "SCR-1") == ("Subcontracting Receipt", "SCR-1")
+	assert transformation_of("Subcontracting Receipt", "SCR-2", is_return=True) is None
+	assert transformation_of("Delivery Note", "DN-1") is None

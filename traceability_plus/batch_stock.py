@@ -11,8 +11,8 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
 from frappe.utils.nestedset import get_descendants_of
 
-SLE = frappe.qb.DocType("Stock Ledger Entry")
-ENTRY = frappe.qb.DocType("Serial and Batch Entry")
+from traceability_plus.stock_movements import ENTRY, SLE, WITHOUT_BUNDLE
+
 BATCH = frappe.qb.DocType("Batch")
 
 
@@ -48,7 +48,7 @@ def batch_balances(
 			Sum(SLE.stock_value_difference).as_("stock_value"),
 		)
 		.where(SLE.batch_no.isnotnull() & (SLE.batch_no != ""))
-		.where(SLE.serial_and_batch_bundle.isnull() | (SLE.serial_and_batch_bundle == ""))
+		.where(WITHOUT_BUNDLE)
 		.groupby(SLE.item_code, SLE.batch_no, SLE.warehouse)
 	)
 	totals: dict[tuple, frappe._dict] = {}
@@ -97,7 +97,7 @@ def batches_with_stock(warehouses: list[str]) -> list[str]:
 		frappe.qb.from_(SLE)
 		.select(SLE.batch_no)
 		.where(SLE.batch_no.isnotnull() & (SLE.batch_no != ""))
-		.where(SLE.serial_and_batch_bundle.isnull() | (SLE.serial_and_batch_bundle == ""))
+		.where(WITHOUT_BUNDLE)
 		.where(SLE.is_cancelled == 0)
 		.where(SLE.warehouse.isin(warehouses))
 		.groupby(SLE.batch_no, SLE.warehouse)
@@ -111,7 +111,7 @@ def batches_with_stock(warehouses: list[str]) -> list[str]:
 
 
 def batch_details(batch_nos: set[str]) -> dict[str, frappe._dict]:
-	"""Expiry, manufacturing date and hold of each batch."""
+	"""Item, dates, supplier lot and hold of each batch."""
 	if not batch_nos:
 		return {}
 	query = frappe.qb.from_(BATCH).select(
@@ -119,6 +119,7 @@ def batch_details(batch_nos: set[str]) -> dict[str, frappe._dict]:
 		BATCH.item,
 		BATCH.expiry_date,
 		BATCH.manufacturing_date,
+		BATCH.tp_supplier_lot,
 		BATCH.tp_on_hold,
 		BATCH.tp_hold_reason,
 	)
@@ -126,6 +127,7 @@ def batch_details(batch_nos: set[str]) -> dict[str, frappe._dict]:
 
 
 def item_details(item_codes: set[str]) -> dict[str, frappe._dict]:
+	"""Name, group and stock unit of each item."""
 	if not item_codes:
 		return {}
 	item = frappe.qb.DocType("Item")
@@ -136,7 +138,6 @@ def item_details(item_codes: set[str]) -> dict[str, frappe._dict]:
 def permitted_warehouses(company: str, warehouse: str | None = None) -> list[str]:
 	"""The company's warehouses (under `warehouse`, if given) that the user may read: the
 	reports show no stock of a warehouse that the user's permissions hide."""
-	frappe.has_permission("Company", "read", company, throw=True)
 	filters = {"company": company, "is_group": 0}
 	if warehouse:
 		if not frappe.db.exists("Warehouse", warehouse):
@@ -157,5 +158,7 @@ def items_in_scope(item_code: str | None = None, item_group: str | None = None) 
 
 
 def require_company(filters) -> None:
+	"""Every report is of one company, which the user must be allowed to read."""
 	if not filters.get("company"):
 		frappe.throw(_("Select a Company."), title=_("Filter Missing"))
+	frappe.has_permission("Company", "read", filters.get("company"), throw=True)

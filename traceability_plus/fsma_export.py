@@ -14,6 +14,7 @@ from frappe import _
 from frappe.contacts.doctype.address.address import get_default_address
 from frappe.utils.xlsxutils import make_xlsx
 
+from traceability_plus.batch_stock import item_details
 from traceability_plus.core.fsma import (
 	HEADINGS,
 	Sources,
@@ -24,7 +25,7 @@ from traceability_plus.core.fsma import (
 )
 from traceability_plus.core.genealogy import Movement, Voucher
 from traceability_plus.party_details import address_details, party_details
-from traceability_plus.recall_snapshot import RecallTrace, read_items, read_supplier_lots
+from traceability_plus.recall_snapshot import RecallTrace, read_supplier_lots
 
 FILE_FORMATS = ("xlsx", "csv")
 # The voucher fields that name the customer's or supplier's address, best first.
@@ -72,7 +73,7 @@ def recall_spreadsheet_rows(recall) -> list[list]:
 
 
 def spreadsheet_sources(company: str, events: list[Movement]) -> Sources:
-	items = read_items({m.item_code for m in events})
+	items = item_details({m.item_code for m in events})
 	lot_codes = read_supplier_lots({m.batch_no for m in events if m.batch_no})
 	return Sources(
 		products={code: (item.item_name or code, item.stock_uom) for code, item in items.items()},

@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, formatdate, getdate
 
+from traceability_plus.batch_stock import batch_details, item_details
 from traceability_plus.core import gs1
 from traceability_plus.core import labels as layout
 
@@ -99,12 +100,8 @@ def count_labels(sources: list[LabelSource]) -> int:
 
 def build_labels(sources: list[LabelSource], template) -> list[layout.Label]:
 	"""The core labels for the sources, one per copy; a clear error for data that cannot print."""
-	items = _records("Item", {s.item_code for s in sources}, ["name", "item_name"])
-	batches = _records(
-		"Batch",
-		{s.batch_no for s in sources if s.batch_no},
-		["name", "manufacturing_date", "expiry_date", "tp_supplier_lot"],
-	)
+	items = item_details({s.item_code for s in sources})
+	batches = batch_details({s.batch_no for s in sources if s.batch_no})
 	# Only GS1-128 and EAN-13 carry the GTIN: a Code 128 label prints even if a barcode is wrong.
 	needs_gtin = template.symbology in (layout.GS1_128, layout.EAN_13)
 	gtins = {item_code: item_gtin(item_code, required=False) for item_code in items} if needs_gtin else {}
@@ -197,14 +194,6 @@ def item_gtin(item_code: str, required: bool = True) -> str | None:
 	if required:
 		frappe.throw(_("Item {0} has no GTIN barcode.").format(frappe.bold(item_code)))
 	return None
-
-
-def _records(doctype: str, names: set[str], fields: list[str]) -> dict[str, frappe._dict]:
-	if not names:
-		return {}
-	return {
-		row.name: row for row in frappe.get_all(doctype, filters={"name": ("in", list(names))}, fields=fields)
-	}
 
 
 # -- the PDF ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import frappe
 from frappe import _
 
+from traceability_plus.batch_stock import batch_details, item_details
 from traceability_plus.core.fsma import location_description
 from traceability_plus.core.genealogy import BACKWARD, FORWARD, Lot
 from traceability_plus.core.recall import (
@@ -54,7 +55,7 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 	items = {lot.lot[0] for lot in traced.affected}
 	items |= {shipment.lot[0] for customer in traced.customers for shipment in customer.shipments}
 	items |= {receipt.lot[0] for receipt in traced.suppliers}
-	item_details = read_items(items)
+	item_info = item_details(items)
 
 	on_hand_per_lot: dict[Lot, float] = {}
 	stock_rows = []
@@ -67,7 +68,7 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 				**lot_fields(affected.lot, affected.number_type),
 				"warehouse": warehouse,
 				"qty": qty,
-				"stock_uom": item_details.get(affected.lot[0], {}).get("stock_uom"),
+				"stock_uom": item_info.get(affected.lot[0], {}).get("stock_uom"),
 			}
 		)
 
@@ -89,7 +90,7 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 				"adjusted": balance.adjusted,
 				"other": balance.other,
 				"unexplained": balance.difference,
-				"stock_uom": item_details.get(affected.lot[0], {}).get("stock_uom"),
+				"stock_uom": item_info.get(affected.lot[0], {}).get("stock_uom"),
 			}
 		)
 
@@ -122,7 +123,7 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 					"posting_date": shipment.posting_date,
 					**lot_fields(shipment.lot, shipment.number_type),
 					"qty": shipment.qty,
-					"stock_uom": item_details.get(shipment.lot[0], {}).get("stock_uom"),
+					"stock_uom": item_info.get(shipment.lot[0], {}).get("stock_uom"),
 				}
 			)
 
@@ -162,26 +163,15 @@ def lot_fields(lot: Lot, number_type: str) -> dict:
 	return {"item_code": item_code, "batch_no": None, "serial_no": number}
 
 
-def read_items(item_codes: set[str]) -> dict[str, dict]:
-	if not item_codes:
-		return {}
-	item = frappe.qb.DocType("Item")
-	rows = (
-		frappe.qb.from_(item)
-		.select(item.name, item.item_name, item.stock_uom)
-		.where(item.name.isin(item_codes))
-		.run(as_dict=True)
-	)
-	return {row.name: row for row in rows}
-
-
 def read_supplier_lots(batch_nos: set[str]) -> dict[str, str]:
 	"""The supplier's own lot code of each batch that has one."""
 	if not batch_nos:
 		return {}
-	batch = frappe.qb.DocType("Batch")
-	query = frappe.qb.from_(batch).select(batch.name, batch.tp_supplier_lot).where(batch.name.isin(batch_nos))
-	return {name: code for name, code in query.run() if code}
+	return {
+		name: batch.tp_supplier_lot
+		for name, batch in batch_details(batch_nos).items()
+		if batch.tp_supplier_lot
+	}
 
 
 def on_hand_of(company: str, lots: list[tuple[Lot, str]]) -> dict[tuple[str, str], float]:

@@ -18,16 +18,19 @@ from frappe.utils import getdate
 from traceability_plus.core.genealogy import (
 	BUYING_VOUCHERS,
 	SELLING_VOUCHERS,
-	TRANSFORMING_PURPOSES,
+	WORK_ORDER_PURPOSES,
 	Kind,
 	Lot,
 	Movement,
 	Transformation,
 	movement_kind,
+	transformation_of,
 )
 
 SLE = frappe.qb.DocType("Stock Ledger Entry")
 ENTRY = frappe.qb.DocType("Serial and Batch Entry")
+# Ledger entries posted with the old Batch No / Serial No fields and no bundle.
+WITHOUT_BUNDLE = SLE.serial_and_batch_bundle.isnull() | (SLE.serial_and_batch_bundle == "")
 
 # What every movement row reads of its ledger entry.
 LEDGER_FIELDS = (
@@ -40,7 +43,6 @@ LEDGER_FIELDS = (
 	SLE.warehouse,
 	SLE.actual_qty,
 )
-WORK_ORDER_PURPOSES = ("Manufacture", "Material Consumption for Manufacture")
 
 # The voucher fields that say who the stock went to or came from, and whether it is a return.
 VOUCHER_FIELDS = {
@@ -59,18 +61,24 @@ class StockMovements:
 		self.to_date = getdate(to_date) if to_date else None
 		self._vouchers: dict[tuple[str, str], frappe._dict] = {}
 		self.serial_items: set[str] = set()
+		# Whether a lot met in a movement is a batch or a serial number, so that the next
+		# level of a trace asks only the question that can find it.
+		self._lot_is_batch: dict[Lot, bool] = {}
 
 	# Lots -------------------------------------------------------------------------------
 
 	def of_lots(self, lots: Iterable[Lot]) -> list[Movement]:
 		"""Every movement of these batches and serial numbers."""
 		lots = set(lots)
-		numbers = {number for _item, number in lots}
-		if not numbers:
-			return []
-		rows = self._bundle_rows(ENTRY.batch_no.isin(numbers))
-		rows += self._bundle_rows(ENTRY.serial_no.isin(numbers))
-		rows += self._legacy_batch_rows(SLE.batch_no.isin(numbers))
+		# A lot not met yet (a start lot) is looked for as both.
+		batch_nos = {number for item, number in lots if self._lot_is_batch.get((item, number), True)}
+		serial_nos = {number for item, number in lots if not self._lot_is_batch.get((item, number), False)}
+		rows = []
+		if batch_nos:
+			rows += self._bundle_rows(ENTRY.batch_no.isin(batch_nos))
+			rows += self._legacy_batch_rows(SLE.batch_no.isin(batch_nos))
+		if serial_nos:
+			rows += self._bundle_rows(ENTRY.serial_no.isin(serial_nos))
 		rows += self._legacy_serial_rows(lots)
 		return [movement for movement in self._movements(rows) if movement.lot in lots]
 
@@ -84,7 +92,7 @@ class StockMovements:
 				frappe.qb.from_(stock_entry)
 				.select(stock_entry.name)
 				.where(stock_entry.work_order.isin(work_orders))
-				.where(stock_entry.purpose.isin(WORK_ORDER_PURPOSES))
+				.where(stock_entry.purpose.isin(sorted(WORK_ORDER_PURPOSES)))
 				.where(stock_entry.docstatus == 1)
 				.run(pluck=True)
 			):
@@ -131,7 +139,7 @@ class StockMovements:
 				SLE.actual_qty.as_("qty"),
 			)
 			.where(condition)
-			.where(SLE.serial_and_batch_bundle.isnull() | (SLE.serial_and_batch_bundle == ""))
+			.where(WITHOUT_BUNDLE)
 		)
 		return self._ledger_conditions(query).run(as_dict=True)
 
@@ -165,7 +173,7 @@ class StockMovements:
 				SLE.serial_no.as_("serial_text"),
 			)
 			.where(SLE.serial_no.isnotnull() & (SLE.serial_no != ""))
-			.where(SLE.serial_and_batch_bundle.isnull() | (SLE.serial_and_batch_bundle == ""))
+			.where(WITHOUT_BUNDLE)
 		)
 
 	# Vouchers ---------------------------------------------------------------------------
@@ -203,22 +211,28 @@ class StockMovements:
 			party_type, party = _party(row.voucher_type, voucher)
 			if row.get("serial_no"):
 				self.serial_items.add(row.item_code)
-			movements.append(
-				Movement(
-					voucher_type=row.voucher_type,
-					voucher_no=row.voucher_no,
-					posting_date=getdate(row.posting_date),
-					item_code=row.item_code,
-					qty=qty,
-					warehouse=row.warehouse,
-					batch_no=row.get("batch_no") or None,
-					serial_no=row.get("serial_no") or None,
-					party_type=party_type,
-					party=party,
-					kind=kind,
-					transformation=_transformation(row.voucher_type, row.voucher_no, voucher),
-				)
+			movement = Movement(
+				voucher_type=row.voucher_type,
+				voucher_no=row.voucher_no,
+				posting_date=getdate(row.posting_date),
+				item_code=row.item_code,
+				qty=qty,
+				warehouse=row.warehouse,
+				batch_no=row.get("batch_no") or None,
+				serial_no=row.get("serial_no") or None,
+				party_type=party_type,
+				party=party,
+				kind=kind,
+				transformation=transformation_of(
+					row.voucher_type,
+					row.voucher_no,
+					purpose=voucher.get("purpose"),
+					work_order=voucher.get("work_order"),
+					is_return=bool(voucher.get("is_return")),
+				),
 			)
+			self._lot_is_batch[movement.lot] = bool(movement.batch_no)
+			movements.append(movement)
 		return movements
 
 
@@ -228,20 +242,6 @@ def _party(voucher_type: str, voucher: frappe._dict) -> tuple[str | None, str | 
 	if voucher.get("supplier"):
 		return "Supplier", voucher.supplier
 	return None, None
-
-
-def _transformation(voucher_type: str, voucher_no: str, voucher: frappe._dict) -> Transformation | None:
-	if voucher_type == "Subcontracting Receipt" and not voucher.get("is_return"):
-		return (voucher_type, voucher_no)
-	if voucher_type != "Stock Entry":
-		return None
-	# A work order may consume in one stock entry and produce in another: the work order is
-	# the transformation then.
-	if voucher.get("work_order") and voucher.get("purpose") in WORK_ORDER_PURPOSES:
-		return ("Work Order", voucher.work_order)
-	if voucher.get("purpose") in TRANSFORMING_PURPOSES:
-		return (voucher_type, voucher_no)
-	return None
 
 
 def _net_count_rows(rows: list[dict]) -> list[dict]:

@@ -30,3 +30,15 @@ def expiry_status(expiry_date: date | None, on: date, alert_days: int) -> Expiry
 	if days_to_expiry(expiry_date, on) <= alert_days:
 		return ExpiryStatus.EXPIRING_SOON
 	return ExpiryStatus.VALID
+
+
+ON_HOLD = "On Hold"
+
+
+def stock_status(expiry_date: date | None, on: date, alert_days: int, on_hold: bool) -> str:
+	"""What a batch in stock is: an expiry status, or On Hold. Expired outranks a hold
+	(expired batches are often held for that very reason); a hold outranks the rest."""
+	status = expiry_status(expiry_date, on, alert_days)
+	if on_hold and status != ExpiryStatus.EXPIRED:
+		return ON_HOLD
+	return status.value

@@ -52,6 +52,8 @@ SELLING_VOUCHERS = frozenset({"Delivery Note", "Sales Invoice", "POS Invoice"})
 BUYING_VOUCHERS = frozenset({"Purchase Receipt", "Purchase Invoice"})
 TRANSFORMING_PURPOSES = frozenset({"Manufacture", "Repack", "Disassemble"})
 CONSUMING_PURPOSES = frozenset({"Material Issue", "Material Consumption for Manufacture"})
+# A work order may consume in one stock entry and produce in another.
+WORK_ORDER_PURPOSES = frozenset({"Manufacture", "Material Consumption for Manufacture"})
 TRANSFER_PURPOSES = frozenset(
 	{
 		"Material Transfer",
@@ -85,6 +87,27 @@ def movement_kind(voucher_type: str, qty: float, is_return: bool = False, purpos
 		if purpose in TRANSFER_PURPOSES:
 			return Kind.TRANSFER
 	return Kind.OTHER
+
+
+def transformation_of(
+	voucher_type: str,
+	voucher_no: str,
+	purpose: str | None = None,
+	work_order: str | None = None,
+	is_return: bool = False,
+) -> "Transformation | None":
+	"""What a voucher's movements are part of when the voucher turns lots into other lots: a
+	Manufacture, Repack or Disassemble stock entry, a subcontracting receipt, or the whole
+	work order when its consumption and production were posted in separate entries."""
+	if voucher_type == "Subcontracting Receipt" and not is_return:
+		return (voucher_type, voucher_no)
+	if voucher_type != "Stock Entry":
+		return None
+	if work_order and purpose in WORK_ORDER_PURPOSES:
+		return ("Work Order", work_order)
+	if purpose in TRANSFORMING_PURPOSES:
+		return (voucher_type, voucher_no)
+	return None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from frappe.utils import add_days, nowdate
 from traceability_plus.compat import IntegrationTestCase
 from traceability_plus.expiry_alerts import send_expiry_alerts
 from traceability_plus.holds import hold, hold_stock, release, release_stock
+from traceability_plus.tests import utils
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
 	TEST_CUSTOMER,
@@ -36,7 +37,7 @@ def receive_batch(qty: float = 10, expiry_date: str | None = None, item_code: st
 
 def batch_row(batch_no: str, qty: float = 1, item_code: str = BATCH_ITEM) -> dict:
 	"""A row naming its batch in the Batch No field (ERPNext itself refuses expired ones there)."""
-	return {"item_code": item_code, "qty": qty, "batch_no": batch_no, "use_serial_batch_fields": 1}
+	return utils.batch_row(item_code, batch_no, qty)
 
 
 def bundle_row(voucher_type: str, batch_no: str, qty: float = 1, item_code: str = BATCH_ITEM) -> dict:

@@ -18,7 +18,7 @@ from traceability_plus.batch_stock import (
 	permitted_warehouses,
 	require_company,
 )
-from traceability_plus.core.expiry import ExpiryStatus, days_to_expiry, expiry_status
+from traceability_plus.core.expiry import ON_HOLD, ExpiryStatus, days_to_expiry, stock_status
 from traceability_plus.report_columns import (
 	batch_column,
 	column,
@@ -27,7 +27,6 @@ from traceability_plus.report_columns import (
 	warehouse_column,
 )
 
-ON_HOLD = "On Hold"
 CHART_WEEKS = 12
 
 
@@ -65,7 +64,7 @@ def get_data(filters) -> list[dict]:
 			expiry is None or days_to_expiry(expiry, today) > within_days
 		):
 			continue
-		status = batch_status(expiry, today, within_days, batch.tp_on_hold)
+		status = stock_status(expiry, today, within_days, bool(batch.tp_on_hold))
 		rows.append(
 			{
 				"item_code": balance.item_code,
@@ -86,15 +85,6 @@ def get_data(filters) -> list[dict]:
 		key=lambda row: (row["expiry_date"] or getdate("9999-12-31"), row["batch_no"], row["warehouse"])
 	)
 	return rows
-
-
-def batch_status(expiry, today, within_days: int, on_hold) -> str:
-	"""Expired outranks a hold (expired batches are often held for that very reason); a
-	hold outranks the rest."""
-	status = expiry_status(expiry, today, within_days)
-	if on_hold and status != ExpiryStatus.EXPIRED:
-		return ON_HOLD
-	return status.value
 
 
 def alert_days(filters) -> int:

@@ -6,7 +6,8 @@ from frappe.utils import add_days, nowdate
 from traceability_plus.compat import IntegrationTestCase
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
-	bundle_entries,
+	batch_made,
+	batch_row,
 	make_item,
 	make_purchase_receipt,
 	make_selling_voucher,
@@ -34,14 +35,13 @@ class TestBatchStockBalance(IntegrationTestCase):
 		receipt = make_purchase_receipt(
 			[{"item_code": ITEM, "qty": 10}], posting_date=add_days(nowdate(), -10)
 		)
-		self.batch = bundle_entries("Purchase Receipt", receipt.name)[0].batch_no
-		row = {"item_code": ITEM, "batch_no": self.batch, "use_serial_batch_fields": 1}
+		self.batch = batch_made(receipt, ITEM)
 		make_stock_entry(
 			"Material Transfer",
-			[{**row, "qty": 4, "s_warehouse": warehouse(), "t_warehouse": self.shop}],
+			[batch_row(ITEM, self.batch, 4, s_warehouse=warehouse(), t_warehouse=self.shop)],
 			posting_date=add_days(nowdate(), -5),
 		)
-		make_selling_voucher("Delivery Note", [{**row, "qty": 3}])
+		make_selling_voucher("Delivery Note", [batch_row(ITEM, self.batch, 3)])
 
 	def test_balance_on_each_date(self):
 		self.assertEqual(balances(self.batch, to_date=add_days(nowdate(), -7)), [(warehouse(), 10)])

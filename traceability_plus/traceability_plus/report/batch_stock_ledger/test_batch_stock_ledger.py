@@ -8,7 +8,8 @@ from traceability_plus.tests.utils import (
 	TEST_COMPANY,
 	TEST_CUSTOMER,
 	TEST_SUPPLIER,
-	bundle_entries,
+	batch_made,
+	batch_row,
 	make_item,
 	make_purchase_receipt,
 	make_selling_voucher,
@@ -30,14 +31,13 @@ class TestBatchStockLedger(IntegrationTestCase):
 		self.receipt = make_purchase_receipt(
 			[{"item_code": ITEM, "qty": 10}], posting_date=add_days(nowdate(), -3)
 		)
-		self.batch = bundle_entries("Purchase Receipt", self.receipt.name)[0].batch_no
-		row = {"item_code": ITEM, "batch_no": self.batch, "use_serial_batch_fields": 1}
+		self.batch = batch_made(self.receipt, ITEM)
 		self.transfer = make_stock_entry(
 			"Material Transfer",
-			[{**row, "qty": 4, "s_warehouse": warehouse(), "t_warehouse": self.shop}],
+			[batch_row(ITEM, self.batch, 4, s_warehouse=warehouse(), t_warehouse=self.shop)],
 			posting_date=add_days(nowdate(), -2),
 		)
-		self.sale = make_selling_voucher("Delivery Note", [{**row, "qty": 3}])
+		self.sale = make_selling_voucher("Delivery Note", [batch_row(ITEM, self.batch, 3)])
 
 	def test_every_movement_with_running_balance_per_warehouse(self):
 		_columns, rows = execute({"company": TEST_COMPANY, "batch_no": self.batch})

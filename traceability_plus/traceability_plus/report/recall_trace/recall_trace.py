@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from traceability_plus.batch_stock import require_company
 from traceability_plus.core.genealogy import (
 	BACKWARD,
 	FORWARD,
@@ -37,9 +38,7 @@ def execute(filters: dict | None = None):
 
 
 def validate_filters(filters: frappe._dict) -> frappe._dict:
-	if not filters.company:
-		frappe.throw(_("Select a Company."), title=_("Filter Missing"))
-	frappe.has_permission("Company", "read", filters.company, throw=True)
+	require_company(filters)
 	if bool(filters.batch_no) == bool(filters.serial_no):
 		frappe.throw(_("Select either a Batch No or a Serial No to trace."), title=_("Filter Missing"))
 	doctype, number = ("Batch", filters.batch_no) if filters.batch_no else ("Serial No", filters.serial_no)

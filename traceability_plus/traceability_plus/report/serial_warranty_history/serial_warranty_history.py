@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
+from traceability_plus.batch_stock import require_company
 from traceability_plus.core.genealogy import SELLING_VOUCHERS, Movement
 from traceability_plus.core.warranty import (
 	NOT_DELIVERED,
@@ -36,9 +37,7 @@ def execute(filters: dict | None = None):
 
 
 def validate_filters(filters: frappe._dict) -> frappe._dict:
-	if not filters.company:
-		frappe.throw(_("Select a Company."), title=_("Filter Missing"))
-	frappe.has_permission("Company", "read", filters.company, throw=True)
+	require_company(filters)
 	if not (filters.serial_no or filters.item_code or filters.customer):
 		frappe.throw(_("Select a Serial No, an Item or a Customer."), title=_("Filter Missing"))
 	if filters.serial_no:
@@ -169,10 +168,7 @@ def warranty_claims(serial_nos: list[str]) -> dict[str, list]:
 		.orderby(claim.complaint_date)
 		.run(as_dict=True)
 	)
-	by_serial = defaultdict(list)
-	for row in rows:
-		by_serial[row.serial_no].append(row)
-	return by_serial
+	return by_serial_no(rows)
 
 
 def maintenance_visits(serial_nos: list[str]) -> dict[str, list]:
@@ -195,10 +191,14 @@ def maintenance_visits(serial_nos: list[str]) -> dict[str, list]:
 		.orderby(visit.mntc_date)
 		.run(as_dict=True)
 	)
-	by_serial = defaultdict(list)
+	return by_serial_no(rows)
+
+
+def by_serial_no(rows: list) -> dict[str, list]:
+	grouped = defaultdict(list)
 	for row in rows:
-		by_serial[row.serial_no].append(row)
-	return by_serial
+		grouped[row.serial_no].append(row)
+	return grouped
 
 
 def summary_row(history) -> dict:
