@@ -17,13 +17,15 @@ BATCH = frappe.qb.DocType("Batch")
 
 
 def batch_balances(
-	company: str,
+	company: str | None = None,
 	to_date=None,
 	item_codes: list[str] | None = None,
 	warehouses: list[str] | None = None,
 	batch_nos: list[str] | None = None,
+	keep_zero: bool = False,
 ) -> list[frappe._dict]:
-	"""Quantity and value of each batch in each warehouse on `to_date`, zero balances left out."""
+	"""Quantity and value of each batch in each warehouse on `to_date`, of one company or
+	of all; balances at zero are left out unless `keep_zero`."""
 	bundle_query = (
 		frappe.qb.from_(SLE)
 		.join(ENTRY)
@@ -32,11 +34,12 @@ def batch_balances(
 			SLE.item_code,
 			ENTRY.batch_no,
 			SLE.warehouse,
+			SLE.company,
 			Sum(ENTRY.qty).as_("qty"),
 			Sum(ENTRY.stock_value_difference).as_("stock_value"),
 		)
 		.where(ENTRY.batch_no.isnotnull() & (ENTRY.batch_no != ""))
-		.groupby(SLE.item_code, ENTRY.batch_no, SLE.warehouse)
+		.groupby(SLE.item_code, ENTRY.batch_no, SLE.warehouse, SLE.company)
 	)
 	legacy_query = (
 		frappe.qb.from_(SLE)
@@ -44,16 +47,19 @@ def batch_balances(
 			SLE.item_code,
 			SLE.batch_no,
 			SLE.warehouse,
+			SLE.company,
 			Sum(SLE.actual_qty).as_("qty"),
 			Sum(SLE.stock_value_difference).as_("stock_value"),
 		)
 		.where(SLE.batch_no.isnotnull() & (SLE.batch_no != ""))
 		.where(WITHOUT_BUNDLE)
-		.groupby(SLE.item_code, SLE.batch_no, SLE.warehouse)
+		.groupby(SLE.item_code, SLE.batch_no, SLE.warehouse, SLE.company)
 	)
 	totals: dict[tuple, frappe._dict] = {}
 	for query, batch_field in ((bundle_query, ENTRY.batch_no), (legacy_query, SLE.batch_no)):
-		query = query.where(SLE.is_cancelled == 0).where(SLE.company == company)
+		query = query.where(SLE.is_cancelled == 0)
+		if company:
+			query = query.where(SLE.company == company)
 		if to_date:
 			query = query.where(SLE.posting_date <= getdate(to_date))
 		if item_codes is not None:
@@ -69,45 +75,7 @@ def batch_balances(
 				totals[key].stock_value += flt(row.stock_value)
 			else:
 				totals[key] = frappe._dict(row, qty=flt(row.qty), stock_value=flt(row.stock_value))
-	return [row for row in totals.values() if abs(row.qty) > 1e-9]
-
-
-def batches_with_stock(warehouses: list[str]) -> list[str]:
-	"""The batches that may have stock now in these warehouses, found fast, for a report of
-	current stock to sum exactly (with batch_balances) instead of summing every batch.
-
-	Read from the app's covering index on Serial and Batch Entry, which counts every
-	submitted entry, some of which post no stock (a cancelled voucher's, a POS Invoice's
-	before closing): a batch may be listed for nothing, which the exact sum drops. To miss
-	none whose real stock such entries happen to cancel out, the batches ERPNext counts
-	as in stock (Batch.batch_qty) are added.
-	"""
-	if not warehouses:
-		return []
-	submitted = (
-		frappe.qb.from_(ENTRY)
-		.select(ENTRY.batch_no)
-		.where(ENTRY.docstatus == 1)
-		.where(ENTRY.batch_no.isnotnull() & (ENTRY.batch_no != ""))
-		.where(ENTRY.warehouse.isin(warehouses))
-		.groupby(ENTRY.batch_no, ENTRY.warehouse)
-		.having(Sum(ENTRY.qty) != 0)
-	)
-	legacy = (
-		frappe.qb.from_(SLE)
-		.select(SLE.batch_no)
-		.where(SLE.batch_no.isnotnull() & (SLE.batch_no != ""))
-		.where(WITHOUT_BUNDLE)
-		.where(SLE.is_cancelled == 0)
-		.where(SLE.warehouse.isin(warehouses))
-		.groupby(SLE.batch_no, SLE.warehouse)
-		.having(Sum(SLE.actual_qty) != 0)
-	)
-	counted_by_erpnext = frappe.qb.from_(BATCH).select(BATCH.name).where(BATCH.batch_qty != 0)
-	found: set[str] = set()
-	for query in (submitted, legacy, counted_by_erpnext):
-		found.update(query.run(pluck=True))
-	return sorted(found)
+	return [row for row in totals.values() if keep_zero or abs(row.qty) > 1e-9]
 
 
 def batch_details(batch_nos: set[str]) -> dict[str, frappe._dict]:

@@ -15,9 +15,6 @@ before_uninstall = "traceability_plus.install.before_uninstall"
 before_tests = "traceability_plus.tests.utils.before_tests"
 
 doc_events = {
-	"Item": {
-		"validate": "traceability_plus.item_tracking.validate_item_tracking",
-	},
 	"Purchase Receipt": {
 		"before_validate": "traceability_plus.gs1_scanning.fill_rows_from_scans",
 		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
@@ -52,6 +49,19 @@ doc_events = {
 		"before_save": "traceability_plus.picking.pick_locations_without_holds",
 		"before_submit": "traceability_plus.guards.check_rows_before_stock_moves",
 	},
+	# Batch Warehouse Balance: kept from each new ledger entry, added once its voucher's
+	# submit or cancel is done, recomputed after a repost.
+	"Stock Ledger Entry": {"on_submit": "traceability_plus.batch_warehouse_balance.note_ledger_entry"},
+	"*": {
+		"on_submit": "traceability_plus.batch_warehouse_balance.apply_noted_entries",
+		"on_cancel": "traceability_plus.batch_warehouse_balance.apply_noted_entries",
+	},
+	"Repost Item Valuation": {
+		"on_change": "traceability_plus.batch_warehouse_balance.recompute_after_repost",
+	},
+	"Item": {
+		"validate": "traceability_plus.item_tracking.validate_item_tracking",
+	},
 }
 
 # The batch dialog's Auto Fetch proposes no held batch.
@@ -74,7 +84,10 @@ doctype_js = {
 }
 
 scheduler_events = {
-	"daily": ["traceability_plus.expiry_alerts.send_expiry_alerts"],
+	"daily": [
+		"traceability_plus.expiry_alerts.send_expiry_alerts",
+		"traceability_plus.batch_warehouse_balance.check_against_ledger",
+	],
 }
 
 # JJJ (day of the year, 001-366) in ERPNext's own naming series too, e.g. an item's

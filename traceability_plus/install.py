@@ -4,6 +4,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
+from traceability_plus.batch_warehouse_balance import rebuild
 from traceability_plus.custom_fields import PROPERTY_SETTERS, get_custom_fields
 from traceability_plus.recall_notices import make_recall_notice_template
 from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
@@ -18,14 +19,15 @@ def after_install():
 	set_missing_settings_defaults()
 	apply_fefo_picking()
 	make_default_label_templates()
-	add_ledger_indexes()
 	make_recall_notice_template()
+	# Stock posted before the app was installed (or while it was not) is counted now.
+	rebuild_batch_balances()
 
 
 def before_uninstall():
 	delete_custom_fields()
 	delete_property_setters()
-	drop_ledger_indexes()
+	drop_old_ledger_index()
 
 
 def sync_custom_fields():
@@ -95,23 +97,16 @@ def make_default_label_templates():
 		frappe.db.set_single_value(SETTINGS_DOCTYPE, "default_label_template", DEFAULT_LABEL_TEMPLATES[0][0])
 
 
-# An index the batch reports need on ERPNext's table: it covers the sum of every batch's
-# stock per warehouse, so the batches with stock are found from the index alone.
-LEDGER_INDEXES = (
-	(
-		"Serial and Batch Entry",
-		"tp_batch_balance",
-		["docstatus", "batch_no", "warehouse", "qty", "stock_value_difference"],
-	),
-)
+def rebuild_batch_balances():
+	rebuild()
 
 
-def add_ledger_indexes():
-	for doctype, index_name, columns in LEDGER_INDEXES:
-		frappe.db.add_index(doctype, columns, index_name)
+# Version 0.5 put this index on ERPNext's table for the Batch Expiry Status; the Batch
+# Warehouse Balance replaced it in 0.7.
+OLD_LEDGER_INDEX = ("Serial and Batch Entry", "tp_batch_balance")
 
 
-def drop_ledger_indexes():
-	for doctype, index_name, _columns in LEDGER_INDEXES:
-		if frappe.db.has_index(f"tab{doctype}", index_name):
-			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index_name}`")
+def drop_old_ledger_index():
+	doctype, index_name = OLD_LEDGER_INDEX
+	if frappe.db.has_index(f"tab{doctype}", index_name):
+		frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index_name}`")

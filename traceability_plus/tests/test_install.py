@@ -95,6 +95,11 @@ class TestUninstallAndReinstall(IntegrationTestCase):
 		self.assertEqual(count_tracking_records(), before)
 		# Frappe keeps a removed custom field's column, so the supplier lot survived.
 		self.assertEqual(frappe.db.get_value("Batch", self.batch_no, "tp_supplier_lot"), "SUPPLIER-LOT-42")
+		# The stock posted while the app was away is counted again.
+		self.assertEqual(
+			frappe.get_all("Batch Warehouse Balance", filters={"batch_no": self.batch_no}, pluck="qty"),
+			[5],
+		)
 		# And the app works again: its Item rule is back.
 		with self.assertRaises(frappe.ValidationError):
 			make_item("_TP Install Both Flags", has_batch_no=1, has_serial_no=1)

@@ -1,6 +1,3 @@
-from traceability_plus.install import add_ledger_indexes
-
-
 def execute():
-	"""The covering index on Serial and Batch Entry that the batch reports' stock sums use."""
-	add_ledger_indexes()
+	"""Added an index on Serial and Batch Entry; superseded by the Batch Warehouse Balance
+	(patch v0_7), so a site that upgrades past both never builds it."""

@@ -10,14 +10,13 @@ from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
 from traceability_plus.batch_stock import (
-	batch_balances,
 	batch_details,
-	batches_with_stock,
 	item_details,
 	items_in_scope,
 	permitted_warehouses,
 	require_company,
 )
+from traceability_plus.batch_warehouse_balance import balances_in_stock
 from traceability_plus.core.expiry import ON_HOLD, ExpiryStatus, days_to_expiry, stock_status
 from traceability_plus.report_columns import (
 	batch_column,
@@ -43,17 +42,11 @@ def execute(filters: dict | None = None):
 def get_data(filters) -> list[dict]:
 	today = getdate(nowdate())
 	within_days = alert_days(filters)
-	warehouses = permitted_warehouses(filters.company, filters.warehouse)
-	balances = [
-		row
-		for row in batch_balances(
-			filters.company,
-			item_codes=items_in_scope(filters.item_code, filters.item_group),
-			warehouses=warehouses,
-			batch_nos=batches_with_stock(warehouses),
-		)
-		if row.qty > 0
-	]
+	balances = balances_in_stock(
+		filters.company,
+		permitted_warehouses(filters.company, filters.warehouse),
+		items_in_scope(filters.item_code, filters.item_group),
+	)
 	batches = batch_details({row.batch_no for row in balances})
 	items = item_details({row.item_code for row in balances})
 	rows = []

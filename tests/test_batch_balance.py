@@ -1,0 +1,77 @@
+from traceability_plus.core.batch_balance import (
+	Balance,
+	BundleBatch,
+	LedgerEntry,
+	changes_of,
+	corrections,
+)
+
+
+def entry(warehouse="Stores", **fields):
+	return LedgerEntry(item_code="RM", warehouse=warehouse, company="Co", **fields)
+
+
+BUNDLES = {
+	"RECEIPT": [BundleBatch("B1", 10, 100.0), BundleBatch("B2", 5, 60.0)],
+	"DELIVERY": [BundleBatch("B1", -4, -40.0)],
+}
+
+
+def as_tuples(balances):
+	return {pair: (b.qty, b.stock_value) for pair, b in balances.items()}
+
+
+def test_a_bundle_moves_each_of_its_batches():
+	changes = changes_of([entry(bundle="RECEIPT"), entry(bundle="DELIVERY")], BUNDLES)
+	assert as_tuples(changes) == {("B1", "Stores"): (6, 60.0), ("B2", "Stores"): (5, 60.0)}
+	assert changes["B1", "Stores"].item_code == "RM"
+	assert changes["B1", "Stores"].company == "Co"
+
+
+def test_a_reversing_entry_takes_its_bundle_away_again():
+	changes = changes_of([entry(bundle="DELIVERY", reverses=True)], BUNDLES)
+	assert as_tuples(changes) == {("B1", "Stores"): (4, 40.0)}
+
+
+def test_a_voucher_posted_and_cancelled_together_leaves_its_pairs_at_zero():
+	changes = changes_of([entry(bundle="RECEIPT"), entry(bundle="RECEIPT", reverses=True)], BUNDLES)
+	assert as_tuples(changes) == {("B1", "Stores"): (0, 0.0), ("B2", "Stores"): (0, 0.0)}
+
+
+def test_an_entry_without_bundle_moves_its_own_batch_by_its_own_signed_figures():
+	changes = changes_of(
+		[
+			entry(batch_no="OLD", actual_qty=8, stock_value_difference=80.0),
+			# ERPNext negates a reversing entry's quantity and value itself.
+			entry(batch_no="OLD", actual_qty=-8, stock_value_difference=-80.0, reverses=True),
+			entry(batch_no="OLD", warehouse="Shop", actual_qty=3, stock_value_difference=30.0),
+		],
+		{},
+	)
+	assert as_tuples(changes) == {("OLD", "Stores"): (0, 0.0), ("OLD", "Shop"): (3, 30.0)}
+
+
+def test_an_entry_with_no_batch_moves_nothing():
+	assert changes_of([entry(bundle="SERIALS ONLY"), entry(actual_qty=5)], BUNDLES) == {}
+
+
+def balance(qty, value):
+	return Balance(item_code="RM", company="Co", qty=qty, stock_value=value)
+
+
+def test_corrections_name_only_the_wrong_missing_and_vanished_pairs():
+	stored = {
+		("B1", "Stores"): balance(6, 60.0),
+		("B2", "Stores"): balance(5, 61.0),
+		("B3", "Stores"): balance(2, 20.0),
+	}
+	exact = {
+		("B1", "Stores"): balance(6, 60.0 + 1e-9),
+		("B2", "Stores"): balance(5, 60.0),
+		("B4", "Shop"): balance(1, 10.0),
+	}
+	assert as_tuples(corrections(stored, exact)) == {
+		("B2", "Stores"): (5, 60.0),
+		("B3", "Stores"): (0, 0.0),
+		("B4", "Shop"): (1, 10.0),
+	}

@@ -1,0 +1,8 @@
+from traceability_plus.install import drop_old_ledger_index, rebuild_batch_balances
+
+
+def execute():
+	"""Count the stock already posted into the new Batch Warehouse Balance, and drop the
+	index on ERPNext's Serial and Batch Entry that the Batch Expiry Status used before."""
+	drop_old_ledger_index()
+	rebuild_batch_balances()

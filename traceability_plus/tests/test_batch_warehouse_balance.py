@@ -1,0 +1,144 @@
+"""The Batch Warehouse Balance stays equal to the stock ledger through real vouchers:
+receipts, transfers, deliveries, a return, a cancel, a repack and a stock count; a repost
+recomputes what it touched; the nightly check corrects and logs a drift."""
+
+import frappe
+from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
+from frappe.utils import add_days, nowdate, nowtime
+
+from traceability_plus.batch_stock import batch_balances
+from traceability_plus.batch_warehouse_balance import (
+	BALANCE_DOCTYPE,
+	balance_name,
+	rebuild,
+	stored_balances,
+)
+from traceability_plus.compat import IntegrationTestCase
+from traceability_plus.core.batch_balance import Balance, corrections
+from traceability_plus.tests.utils import (
+	TEST_COMPANY,
+	batch_made,
+	batch_row,
+	bundle_entries,
+	make_item,
+	make_purchase_receipt,
+	make_selling_voucher,
+	make_stock_entry,
+	make_stock_reconciliation,
+	make_test_baseline,
+	make_warehouse,
+	warehouse,
+)
+
+ITEM = "_TP Balance Item"
+PRODUCT = "_TP Balance Product"
+
+
+def stored(batch_no: str) -> dict[str, tuple[float, float]]:
+	"""Warehouse: (qty, value) of a batch, as the table holds it."""
+	rows = frappe.get_all(
+		BALANCE_DOCTYPE, filters={"batch_no": batch_no}, fields=["warehouse", "qty", "stock_value"]
+	)
+	return {row.warehouse: (row.qty, row.stock_value) for row in rows if row.qty or row.stock_value}
+
+
+class TestBatchWarehouseBalance(IntegrationTestCase):
+	def setUp(self):
+		make_test_baseline()
+		make_item(ITEM, has_batch_no=1, create_new_batch=1)
+		make_item(PRODUCT, has_batch_no=1, create_new_batch=1)
+		self.stores = warehouse()
+		self.shop = make_warehouse("Balance Shop")
+		receipt = make_purchase_receipt([{"item_code": ITEM, "qty": 10}, {"item_code": ITEM, "qty": 6}])
+		lots = {row.qty: row.batch_no for row in bundle_entries("Purchase Receipt", receipt.name)}
+		self.lot_a, self.lot_b = lots[10], lots[6]
+		self.assertTableMatchesLedger()
+
+	def assertTableMatchesLedger(self):
+		items = [ITEM, PRODUCT]
+		exact = {
+			(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
+			for row in batch_balances(item_codes=items, keep_zero=True)
+		}
+		self.assertEqual(corrections(stored_balances(items), exact), {})
+
+	def test_every_voucher_keeps_the_table_equal_to_the_ledger(self):
+		make_stock_entry(
+			"Material Transfer",
+			[{**batch_row(ITEM, self.lot_a, 4), "s_warehouse": self.stores, "t_warehouse": self.shop}],
+		)
+		self.assertTableMatchesLedger()
+		delivery = make_selling_voucher("Delivery Note", [batch_row(ITEM, self.lot_a, 3)])
+		self.assertTableMatchesLedger()
+
+		sales_return = make_sales_return(delivery.name)
+		sales_return.items[0].qty = -1
+		sales_return.posting_date, sales_return.posting_time = nowdate(), nowtime()
+		sales_return.insert()
+		sales_return.submit()
+		self.assertTableMatchesLedger()
+
+		cancelled = make_selling_voucher("Delivery Note", [batch_row(ITEM, self.lot_a, 2)])
+		self.assertEqual(stored(self.lot_a)[self.stores][0], 2)
+		cancelled.cancel()
+		self.assertTableMatchesLedger()
+
+		repack = make_stock_entry(
+			"Repack",
+			[
+				{**batch_row(ITEM, self.lot_b, 2), "s_warehouse": self.stores},
+				{"item_code": PRODUCT, "qty": 1, "t_warehouse": self.stores, "is_finished_item": 1},
+			],
+		)
+		product_lot = batch_made(repack, PRODUCT)
+		self.assertTableMatchesLedger()
+
+		make_stock_reconciliation([batch_row(ITEM, self.lot_b, 3, valuation_rate=12)])
+		self.assertTableMatchesLedger()
+
+		# 10 received - 4 to the shop - 3 sold + 1 returned (a sale of 2 cancelled) = 4.
+		self.assertEqual(stored(self.lot_a), {self.stores: (4, 40), self.shop: (4, 40)})
+		# 6 received - 2 repacked, counted as 3 at 12.
+		self.assertEqual(stored(self.lot_b), {self.stores: (3, 36)})
+		self.assertEqual(stored(product_lot), {self.stores: (1, 20)})
+
+	def test_a_repost_recomputes_the_items_it_touched(self):
+		make_selling_voucher("Delivery Note", [batch_row(ITEM, self.lot_a, 3)])
+		frappe.db.set_value(BALANCE_DOCTYPE, balance_name(self.lot_a, self.stores), "qty", 999)
+
+		reposts_done = frappe.db.count("Repost Item Valuation", {"status": "Completed"})
+
+		# Received yesterday, before today's delivery: ERPNext reposts what came after.
+		make_purchase_receipt(
+			[{"item_code": ITEM, "qty": 5}], posting_date=add_days(nowdate(), -1), posting_time="10:00:00"
+		)
+		self.assertEqual(frappe.db.count("Repost Item Valuation", {"status": "Completed"}), reposts_done + 1)
+		self.assertEqual(stored(self.lot_a), {self.stores: (7, 70)})
+		self.assertTableMatchesLedger()
+
+	def test_the_nightly_check_corrects_a_drift_and_logs_it(self):
+		frappe.db.set_value(BALANCE_DOCTYPE, balance_name(self.lot_b, self.stores), "stock_value", 1)
+		stray = frappe.get_doc(
+			{
+				"doctype": BALANCE_DOCTYPE,
+				"item_code": ITEM,
+				"batch_no": self.lot_a,
+				"warehouse": self.shop,
+				"company": TEST_COMPANY,
+				"qty": 5,
+			}
+		).insert(ignore_permissions=True)
+		errors_before = frappe.db.count("Error Log")
+
+		self.assertEqual(rebuild(log_corrections=True, in_own_transaction=False), 2)
+
+		self.assertEqual(stored(self.lot_a), {self.stores: (10, 100)})
+		self.assertEqual(stored(self.lot_b), {self.stores: (6, 60)})
+		self.assertFalse(frappe.db.exists(BALANCE_DOCTYPE, stray.name))
+		self.assertTableMatchesLedger()
+		self.assertEqual(frappe.db.count("Error Log"), errors_before + 1)
+		log = frappe.get_last_doc("Error Log")
+		self.assertIn("2 balances corrected", log.method)
+		self.assertIn(f"{self.lot_a} / {self.shop}: 0", log.error)
+		# Nothing more to correct the second time.
+		self.assertEqual(rebuild(in_own_transaction=False), 0)
