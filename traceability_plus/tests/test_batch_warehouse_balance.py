@@ -10,6 +10,7 @@ from traceability_plus.batch_stock import batch_balances
 from traceability_plus.batch_warehouse_balance import (
 	BALANCE_DOCTYPE,
 	balance_name,
+	enqueue_rebuild,
 	rebuild,
 	stored_balances,
 )
@@ -26,6 +27,7 @@ from traceability_plus.tests.utils import (
 	make_stock_entry,
 	make_stock_reconciliation,
 	make_test_baseline,
+	make_user,
 	make_warehouse,
 	warehouse,
 )
@@ -142,3 +144,11 @@ class TestBatchWarehouseBalance(IntegrationTestCase):
 		self.assertIn(f"{self.lot_a} / {self.shop}: 0", log.error)
 		# Nothing more to correct the second time.
 		self.assertEqual(rebuild(in_own_transaction=False), 0)
+
+	def test_only_a_system_manager_may_start_the_check(self):
+		frappe.set_user(make_user("tp.balance.stock.manager@example.com", "Stock Manager"))
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				enqueue_rebuild()
+		finally:
+			frappe.set_user("Administrator")

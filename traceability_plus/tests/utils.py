@@ -235,6 +235,20 @@ def make_selling_voucher(doctype: str, items: list[dict], submit: bool = True, *
 	return voucher
 
 
+def make_user(email: str, role: str) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": role,
+				"send_welcome_email": 0,
+				"roles": [{"role": role}],
+			}
+		).insert(ignore_permissions=True)
+	return email
+
+
 def make_warehouse(name: str) -> str:
 	full_name = warehouse(name)
 	if not frappe.db.exists("Warehouse", full_name):

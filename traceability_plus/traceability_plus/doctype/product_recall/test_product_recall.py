@@ -26,6 +26,7 @@ from traceability_plus.tests.utils import (
 	make_stock_reconciliation,
 	make_supplier,
 	make_test_baseline,
+	make_user,
 	make_warehouse,
 	traceability_settings,
 	undone_if_refused,
@@ -86,20 +87,6 @@ def make_customer_with_contact(name: str, email: str | None) -> str:
 			}
 		).insert(ignore_permissions=True)
 	return name
-
-
-def make_user(email: str, role: str) -> str:
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": role,
-				"send_welcome_email": 0,
-				"roles": [{"role": role}],
-			}
-		).insert(ignore_permissions=True)
-	return email
 
 
 def make_outgoing_email_account():

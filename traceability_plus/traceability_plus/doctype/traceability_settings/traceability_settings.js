@@ -6,6 +6,14 @@ frappe.ui.form.on("Traceability Settings", {
 		frm.add_custom_button(__("Items Tracked By Batch And Serial"), () => {
 			frappe.set_route("query-report", "Items Tracked By Batch And Serial");
 		});
+		if (frappe.user.has_role("System Manager")) {
+			frm.add_custom_button(__("Check Batch Balances"), () => {
+				frappe.call({
+					method: "traceability_plus.batch_warehouse_balance.enqueue_rebuild",
+					type: "POST",
+				});
+			});
+		}
 		frm.trigger("show_items_with_both");
 	},
 
