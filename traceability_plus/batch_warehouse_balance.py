@@ -10,7 +10,8 @@ It is kept the way ERPNext keeps Batch.batch_qty and the Bin:
   row; two vouchers that move the same batch in the same warehouse are serialised
   anyway by the lock ERPNext takes on the item's Bin before this runs.
 - A repost changes the quantities and values of entries already counted without making
-  new ones, so when it completes the items it touched are recomputed from the ledger.
+  new ones, and a landed cost posts a receipt again at new values: when either is done,
+  the items it touched are recomputed from the ledger.
 - Every night the whole table is checked against the ledger; any difference is
   corrected and written to the Error Log, so that a drift is seen, not hidden.
 """
@@ -190,9 +191,19 @@ def balance_name(batch_no: str, warehouse: str) -> str:
 
 def recompute_after_repost(doc, method=None):
 	"""Repost Item Valuation on_change: once a repost is done, recompute what it touched."""
-	if doc.status != "Completed":
-		return
-	item_codes = batch_items(items_of_repost(doc))
+	if doc.status == "Completed":
+		schedule_recompute(items_of_repost(doc))
+
+
+def recompute_after_landed_cost(doc, method=None):
+	"""Landed Cost Voucher on_submit and on_cancel: the receipts' entries are posted again
+	at new values, which their reversal cannot take back (it takes the new ones); ERPNext
+	reposts only when later entries exist, so the items are recomputed here."""
+	schedule_recompute({row.item_code for row in doc.items})
+
+
+def schedule_recompute(item_codes: set[str]) -> None:
+	item_codes = batch_items(item_codes)
 	if not item_codes:
 		return
 	# Tests run reposts inside their own transaction, which must not be committed.

@@ -50,7 +50,7 @@ doc_events = {
 		"before_submit": "traceability_plus.guards.check_rows_before_stock_moves",
 	},
 	# Batch Warehouse Balance: kept from each new ledger entry, added once its voucher's
-	# submit or cancel is done, recomputed after a repost.
+	# submit or cancel is done, recomputed after a repost or a landed cost.
 	"Stock Ledger Entry": {"on_submit": "traceability_plus.batch_warehouse_balance.note_ledger_entry"},
 	"*": {
 		"on_submit": "traceability_plus.batch_warehouse_balance.apply_noted_entries",
@@ -58,6 +58,10 @@ doc_events = {
 	},
 	"Repost Item Valuation": {
 		"on_change": "traceability_plus.batch_warehouse_balance.recompute_after_repost",
+	},
+	"Landed Cost Voucher": {
+		"on_submit": "traceability_plus.batch_warehouse_balance.recompute_after_landed_cost",
+		"on_cancel": "traceability_plus.batch_warehouse_balance.recompute_after_landed_cost",
 	},
 	"Item": {
 		"validate": "traceability_plus.item_tracking.validate_item_tracking",
