@@ -21,7 +21,7 @@ import hashlib
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Sum
-from pypika.terms import Tuple, Values
+from pypika.terms import Values
 
 from traceability_plus.batch_stock import batch_balances
 from traceability_plus.core.batch_balance import (
@@ -37,12 +37,11 @@ from traceability_plus.stock_movements import ENTRY, SLE
 BALANCE_DOCTYPE = "Batch Warehouse Balance"
 BALANCE = frappe.qb.DocType(BALANCE_DOCTYPE)
 BATCH = frappe.qb.DocType("Batch")
-BIN = frappe.qb.DocType("Bin")
 PENDING = "tp_batch_balance_pending"  # frappe.flags key: {ledger entry name: reverses}
 # Submitted while a voucher posts, before its ledger entries are final.
 POSTED_WHILE_POSTING = ("Stock Ledger Entry", "Serial and Batch Bundle")
 ITEMS_PER_RECOMPUTE = 50
-ROWS_PER_STATEMENT = 1000
+ROWS_PER_STATEMENT = 1000  # rows of one upsert
 CORRECTIONS_LOGGED = 50
 
 
@@ -249,29 +248,56 @@ def batch_items(item_codes: set[str]) -> list[str]:
 
 
 def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> dict[Pair, Balance]:
-	"""Set these items' batch balances to the ledger's sums; return the ones that were wrong.
+	"""Bring these items' batch balances to the ledger's sums; return the ones that were wrong.
 
-	In a transaction of its own, the items' Bins are locked before anything is read: a
-	voucher of these items either committed before (and is read) or waits until this
-	commits (and adds its own change after), so nothing is lost in between.
+	Every voucher writes its ledger entries and its change to this table in one
+	transaction, so within one snapshot the two agree, except for what the ledger changed
+	without the table (a repost, a landed cost) or a drift. That difference is added like
+	any voucher's change: it needs no lock, and vouchers posting meanwhile add theirs on
+	top of it.
 	"""
 	if in_own_transaction:
-		frappe.db.commit()
-	(
-		frappe.qb.from_(BIN)
-		.select(BIN.name)
-		.where(BIN.item_code.isin(item_codes))
-		.orderby(BIN.name)
-		.for_update()
-		.run()
-	)
+		frappe.db.commit()  # a snapshot from now
 	apply_noted_entries()
+	rows = (
+		frappe.qb.from_(BALANCE)
+		.select(
+			BALANCE.name,
+			BALANCE.batch_no,
+			BALANCE.warehouse,
+			BALANCE.item_code,
+			BALANCE.company,
+			BALANCE.qty,
+			BALANCE.stock_value,
+		)
+		.where(BALANCE.item_code.isin(item_codes))
+		.run(as_dict=True)
+	)
 	exact = {
 		(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
 		for row in batch_balances(item_codes=item_codes, keep_zero=True)
 	}
-	wrong = corrections(stored_balances(item_codes), exact)
-	set_balances(wrong)
+	stored = balances_of_rows(rows)
+	wrong = corrections(stored, exact)
+	changes = {
+		pair: Balance(
+			want.item_code,
+			want.company,
+			want.qty - stored.get(pair, Balance("", "")).qty,
+			want.stock_value - stored.get(pair, Balance("", "")).stock_value,
+		)
+		for pair, want in wrong.items()
+	}
+	# A merged warehouse or item leaves a second row for a pair: it is folded into the
+	# pair's own row. No voucher writes to such a row, so it can go without a lock.
+	for row in rows:
+		pair = (row.batch_no, row.warehouse)
+		if row.name != balance_name(*pair):
+			change = changes.setdefault(pair, Balance(row.item_code, row.company))
+			change.qty += row.qty
+			change.stock_value += row.stock_value
+			frappe.qb.from_(BALANCE).delete().where(BALANCE.name == row.name).run()
+	add_to_balances(changes)
 	if in_own_transaction:
 		frappe.db.commit()
 	return wrong
@@ -285,22 +311,16 @@ def stored_balances(item_codes: list[str]) -> dict[Pair, Balance]:
 		.where(BALANCE.item_code.isin(item_codes))
 		.run(as_dict=True)
 	)
+	return balances_of_rows(rows)
+
+
+def balances_of_rows(rows: list[frappe._dict]) -> dict[Pair, Balance]:
 	stored: dict[Pair, Balance] = {}
-	for row in rows:  # a merged warehouse or item may leave two rows for one pair
+	for row in rows:
 		balance = stored.setdefault((row.batch_no, row.warehouse), Balance(row.item_code, row.company))
 		balance.qty += row.qty
 		balance.stock_value += row.stock_value
 	return stored
-
-
-def set_balances(balances: dict[Pair, Balance]) -> None:
-	pairs = sorted(balances)
-	for start in range(0, len(pairs), ROWS_PER_STATEMENT):
-		chunk = [
-			Tuple(batch_no, warehouse) for batch_no, warehouse in pairs[start : start + ROWS_PER_STATEMENT]
-		]
-		frappe.qb.from_(BALANCE).delete().where(Tuple(BALANCE.batch_no, BALANCE.warehouse).isin(chunk)).run()
-	add_to_balances(balances)
 
 
 def rebuild(log_corrections: bool = False, in_own_transaction: bool = True) -> int:
