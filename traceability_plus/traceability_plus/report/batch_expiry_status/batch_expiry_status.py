@@ -3,7 +3,7 @@
 
 """Batch Expiry Status: every batch in stock, per warehouse, with how long it has left."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import frappe
 from frappe import _
@@ -11,7 +11,6 @@ from frappe.utils import cint, getdate, nowdate
 
 from traceability_plus.batch_stock import (
 	batch_details,
-	item_details,
 	items_in_scope,
 	permitted_warehouses,
 	require_company,
@@ -47,36 +46,37 @@ def get_data(filters) -> list[dict]:
 		permitted_warehouses(filters.company, filters.warehouse),
 		items_in_scope(filters.item_code, filters.item_group),
 	)
-	batches = batch_details({row.batch_no for row in balances})
-	items = item_details({row.item_code for row in balances})
+	held = batch_details({row.batch_no for row in balances if row.on_hold})
+	expiring_only = filters.expiring_within_days not in (None, "")
+	# The status depends only on the expiry date and the hold: worked out once for each.
+	status_of: dict[tuple, str] = {}
 	rows = []
 	for balance in balances:
-		batch = batches.get(balance.batch_no) or frappe._dict()
-		expiry = getdate(batch.expiry_date) if batch.expiry_date else None
-		if filters.expiring_within_days not in (None, "") and (
-			expiry is None or days_to_expiry(expiry, today) > within_days
-		):
+		expiry = balance.expiry_date
+		days_left = days_to_expiry(expiry, today)
+		if expiring_only and (expiry is None or days_left > within_days):
 			continue
-		status = stock_status(expiry, today, within_days, bool(batch.tp_on_hold))
+		status_key = (expiry, balance.on_hold)
+		status = status_of.get(status_key)
+		if status is None:
+			status = status_of[status_key] = stock_status(expiry, today, within_days, bool(balance.on_hold))
 		rows.append(
 			{
 				"item_code": balance.item_code,
-				"item_name": items.get(balance.item_code, {}).get("item_name"),
+				"item_name": balance.item_name,
 				"batch_no": balance.batch_no,
-				"manufacturing_date": batch.manufacturing_date,
+				"manufacturing_date": balance.manufacturing_date,
 				"expiry_date": expiry,
-				"days_to_expiry": days_to_expiry(expiry, today),
+				"days_to_expiry": days_left,
 				"status": status,
-				"hold_reason": batch.tp_hold_reason if batch.tp_on_hold else None,
+				"hold_reason": held[balance.batch_no].tp_hold_reason if balance.on_hold else None,
 				"warehouse": balance.warehouse,
 				"qty": balance.qty,
-				"stock_uom": items.get(balance.item_code, {}).get("stock_uom"),
+				"stock_uom": balance.stock_uom,
 				"stock_value": balance.stock_value,
 			}
 		)
-	rows.sort(
-		key=lambda row: (row["expiry_date"] or getdate("9999-12-31"), row["batch_no"], row["warehouse"])
-	)
+	rows.sort(key=lambda row: (row["expiry_date"] or date.max, row["batch_no"], row["warehouse"]))
 	return rows
 
 
