@@ -845,35 +845,31 @@ def check_batch_balances():
 	print()
 
 
-def time_report(rounds: int, run) -> tuple[list[float], int, object]:
-	times, result = [], None
+def time_side_by_side(rounds: int, run_ours, run_theirs):
+	"""Both reports, one after the other in each round, after one untimed round: a machine
+	whose speed drifts (a shared one does) then slows both alike."""
+	run_ours()
+	run_theirs()
+	ours_times, theirs_times = [], []
 	for _round in range(rounds):
 		started = time.perf_counter()
-		result = run()
-		times.append(time.perf_counter() - started)
-	return times, len(result[1]), result
+		our_result = run_ours()
+		ours_times.append(time.perf_counter() - started)
+		started = time.perf_counter()
+		their_result = run_theirs()
+		theirs_times.append(time.perf_counter() - started)
+	return ours_times, our_result, theirs_times, their_result
 
 
 def ours(report: str):
-	"""A report of the app by module name, or None while it is not written yet."""
-	name = f"traceability_plus.traceability_plus.report.{report}.{report}"
-	try:
-		module = importlib.import_module(name)
-	except ModuleNotFoundError as error:
-		if error.name and name.startswith(error.name):
-			return None
-		raise  # the report is there but something it imports is not
-	return module.execute
+	return importlib.import_module(f"traceability_plus.traceability_plus.report.{report}.{report}").execute
 
 
 def erpnext(report: str):
 	return importlib.import_module(f"erpnext.stock.report.{report}.{report}").execute
 
 
-def print_times(label: str, times: list[float] | None, rows: int | None):
-	if times is None:
-		print(f"  {label}: not available yet", flush=True)
-		return
+def print_times(label: str, times: list[float], rows: int):
 	each = ", ".join(f"{t:.3f}" for t in times)
 	print(f"  {label}: {each} s; median {statistics.median(times):.3f} s, {rows} rows", flush=True)
 
@@ -982,11 +978,11 @@ def run_timings(rounds: int):
 		return lambda: stock_ledger_report(filters)
 
 	def recall_trace(lot):
-		return trace and (lambda: trace({"company": COMPANY, "batch_no": lot, "direction": "Both"}))
+		return lambda: trace({"company": COMPANY, "batch_no": lot, "direction": "Both"})
 
 	def our_report(report, **filters):
 		execute = ours(report)
-		return execute and (lambda: execute({"company": COMPANY, **filters}))
+		return lambda: execute({"company": COMPANY, **filters})
 
 	ledger = "Stock Ledger, that batch"
 	comparisons = [
@@ -1032,32 +1028,29 @@ def run_timings(rounds: int):
 	table = []
 	for label, run_ours, erpnext_label, run_erpnext in comparisons:
 		print(label)
-		our_times = our_rows = None
-		if run_ours:
-			try:
-				our_times, our_rows, result = time_report(rounds, run_ours)
-			except Exception as error:  # a report being written may fail today: time the others
-				frappe.db.rollback()
-				print(f"  ours: failed: {error!r}")
-				run_ours = None
-		print_times("ours", our_times, our_rows)
-		if run_ours and label.startswith("Recall Trace"):
+		our_times, result, their_times, their_result = time_side_by_side(rounds, run_ours, run_erpnext)
+		print_times("ours", our_times, len(result[1]))
+		if label.startswith("Recall Trace"):
 			print(f"  trace: {trace_shape(result)}")
-		their_times, their_rows, _result = time_report(rounds, run_erpnext)
-		print_times(f"ERPNext's {erpnext_label}", their_times, their_rows)
-		table.append((label, our_times, our_rows, erpnext_label, their_times, their_rows, run_ours))
-
-	print(f"\nmedian of {rounds} rounds, seconds")
-	print(f"{'report':<52} {'s':>7} {'rows':>7}   {'ERPNext closest':<58} {'s':>7} {'rows':>7}")
-	for label, our_times, our_rows, erpnext_label, their_times, their_rows, _run in table:
-		mine = f"{statistics.median(our_times):7.3f} {our_rows:>7}" if our_times else f"{'n/a':>7} {'':>7}"
-		print(
-			f"{label:<52} {mine}   {erpnext_label:<58} {statistics.median(their_times):7.3f} {their_rows:>7}"
+		print_times(f"ERPNext's {erpnext_label}", their_times, len(their_result[1]))
+		ratio = statistics.median(
+			[mine / theirs for mine, theirs in zip(our_times, their_times, strict=True)]
+		)
+		table.append(
+			(label, our_times, len(result[1]), erpnext_label, their_times, len(their_result[1]), ratio)
 		)
 
-	for label, *_figures, run_ours in table:
-		if run_ours and "finished lot" not in label:
-			print_queries(label, run_ours)
+	print(f"\nmedian of {rounds} rounds, seconds; ratio: median of each round's ours / ERPNext's")
+	print(f"{'report':<52} {'s':>7} {'rows':>7}   {'ERPNext closest':<58} {'s':>7} {'rows':>7} {'ratio':>6}")
+	for label, our_times, our_rows, erpnext_label, their_times, their_rows, ratio in table:
+		print(
+			f"{label:<52} {statistics.median(our_times):7.3f} {our_rows:>7}   "
+			f"{erpnext_label:<58} {statistics.median(their_times):7.3f} {their_rows:>7} {ratio:6.2f}"
+		)
+
+	for label, *_figures in table:
+		if "finished lot" not in label:
+			print_queries(label, {row[0]: row[1] for row in comparisons}[label])
 
 
 def main():
