@@ -261,20 +261,7 @@ def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> d
 	if in_own_transaction:
 		frappe.db.commit()  # a snapshot from now
 	apply_noted_entries()
-	rows = (
-		frappe.qb.from_(BALANCE)
-		.select(
-			BALANCE.name,
-			BALANCE.batch_no,
-			BALANCE.warehouse,
-			BALANCE.item_code,
-			BALANCE.company,
-			BALANCE.qty,
-			BALANCE.stock_value,
-		)
-		.where(BALANCE.item_code.isin(item_codes))
-		.run(as_dict=True)
-	)
+	rows = stored_rows(item_codes)
 	exact = {
 		(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
 		for row in batch_balances(item_codes=item_codes, keep_zero=True)
@@ -305,15 +292,25 @@ def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> d
 	return wrong
 
 
-def stored_balances(item_codes: list[str]) -> dict[Pair, Balance]:
-	rows = (
+def stored_rows(item_codes: list[str]) -> list[frappe._dict]:
+	return (
 		frappe.qb.from_(BALANCE)
-		.select(BALANCE.batch_no, BALANCE.warehouse, BALANCE.item_code, BALANCE.company, BALANCE.qty)
-		.select(BALANCE.stock_value)
+		.select(
+			BALANCE.name,
+			BALANCE.batch_no,
+			BALANCE.warehouse,
+			BALANCE.item_code,
+			BALANCE.company,
+			BALANCE.qty,
+			BALANCE.stock_value,
+		)
 		.where(BALANCE.item_code.isin(item_codes))
 		.run(as_dict=True)
 	)
-	return balances_of_rows(rows)
+
+
+def stored_balances(item_codes: list[str]) -> dict[Pair, Balance]:
+	return balances_of_rows(stored_rows(item_codes))
 
 
 def balances_of_rows(rows: list[frappe._dict]) -> dict[Pair, Balance]:
