@@ -42,6 +42,7 @@ ITEM = "_TP Balance Item"
 PRODUCT = "_TP Balance Product"
 LANDED_ITEM = "_TP Balance Landed Item"
 RACE_ITEM = "_TP Balance Race Item"
+ATTEMPTS = 5
 
 
 def stored(batch_no: str) -> dict[str, tuple[float, float]]:
@@ -235,6 +236,7 @@ class TestConcurrentBalances(IntegrationTestCase):
 		# Drafts one at a time: Frappe's naming series deadlocks on a new prefix; the submits race.
 		one_draft_at_a_time = threading.Lock()
 		failures: list[str] = []
+		retries: list[str] = []
 
 		def on_own_connection(work):
 			frappe.init(site=site, sites_path=sites_path)
@@ -251,14 +253,24 @@ class TestConcurrentBalances(IntegrationTestCase):
 
 		def transfer():
 			with one_draft_at_a_time:
-				entry = make_stock_entry(
+				name = make_stock_entry(
 					"Material Transfer",
 					[{**batch_row(RACE_ITEM, lot, 3), "s_warehouse": stores, "t_warehouse": shop}],
 					submit=False,
-				)
+				).name
 				frappe.db.commit()
 			start_together.wait(timeout=60)
-			entry.submit()
+			for _attempt in range(ATTEMPTS):
+				try:
+					frappe.get_doc("Stock Entry", name).submit()
+					return
+				except frappe.QueryDeadlockError:
+					# ERPNext's own: two outward entries of one item lock each other out
+					# (a locking read of its bundles against a bundle insert). A user submits
+					# again; what the failed attempt noted must not reach the table.
+					frappe.db.rollback()
+					retries.append(name)
+			raise AssertionError(f"{name} deadlocked {ATTEMPTS} times")
 
 		def check():
 			start_together.wait(timeout=60)
@@ -282,3 +294,4 @@ class TestConcurrentBalances(IntegrationTestCase):
 			for row in batch_balances(item_codes=[RACE_ITEM], keep_zero=True)
 		}
 		self.assertEqual(corrections(stored_balances([RACE_ITEM]), exact), {})
+		print(f"concurrent transfers: {len(retries)} submits retried after a deadlock in ERPNext")
