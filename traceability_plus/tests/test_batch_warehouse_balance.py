@@ -128,14 +128,13 @@ class TestBatchWarehouseBalance(IntegrationTestCase):
 		self.assertTableMatchesLedger()
 
 	def test_a_landed_cost_revalues_the_receipt_batches(self):
-		# An item of its own, with nothing posted after the receipt: ERPNext does not
-		# repost then, so only the app's own recompute can see the new values.
+		# An item of its own, with nothing posted after the receipt: ERPNext 15 does not
+		# repost then (16 may, it depends on its repost queue), so the app recomputes itself.
 		make_item(LANDED_ITEM, has_batch_no=1, create_new_batch=1)
 		receipt = make_purchase_receipt(
 			[{"item_code": LANDED_ITEM, "qty": 10}, {"item_code": LANDED_ITEM, "qty": 6}]
 		)
 		lots = {row.qty: row.batch_no for row in bundle_entries("Purchase Receipt", receipt.name)}
-		reposts = frappe.db.count("Repost Item Valuation")
 		landed_cost = frappe.get_doc(
 			{
 				"doctype": "Landed Cost Voucher",
@@ -163,7 +162,6 @@ class TestBatchWarehouseBalance(IntegrationTestCase):
 		landed_cost.insert(ignore_permissions=True)
 		landed_cost.submit()
 
-		self.assertEqual(frappe.db.count("Repost Item Valuation"), reposts)
 		# 32 over 16 units: 2 more each.
 		self.assertEqual(stored(lots[10]), {self.stores: (10, 120)})
 		self.assertEqual(stored(lots[6]), {self.stores: (6, 72)})
@@ -171,8 +169,8 @@ class TestBatchWarehouseBalance(IntegrationTestCase):
 
 		# With the company's perpetual inventory, the GL entries that ERPNext submits between
 		# taking back the receipt and posting it again happen to apply each half at its own
-		# values. Without them only the recompute is right; a drift planted here shows that
-		# it runs.
+		# values. Without them only a recompute is right; a drift planted here shows that one
+		# runs (with the landed cost hook switched off, ERPNext 15 leaves it: -19, not 100).
 		frappe.db.set_value(BALANCE_DOCTYPE, balance_name(lots[10], self.stores), "stock_value", 1)
 		landed_cost.cancel()
 		self.assertEqual(stored(lots[10]), {self.stores: (10, 100)})
