@@ -21,7 +21,7 @@ def after_install():
 	make_default_label_templates()
 	make_recall_notice_template()
 	# Stock posted before the app was installed (or while it was not) is counted now.
-	rebuild_batch_balances()
+	rebuild()
 
 
 def before_uninstall():
@@ -95,10 +95,6 @@ def make_default_label_templates():
 			).insert(ignore_permissions=True)
 	if not frappe.db.get_single_value(SETTINGS_DOCTYPE, "default_label_template"):
 		frappe.db.set_single_value(SETTINGS_DOCTYPE, "default_label_template", DEFAULT_LABEL_TEMPLATES[0][0])
-
-
-def rebuild_batch_balances():
-	rebuild()
 
 
 # Version 0.5 put this index on ERPNext's table for the Batch Expiry Status; the Batch

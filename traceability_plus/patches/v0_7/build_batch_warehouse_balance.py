@@ -1,8 +1,9 @@
-from traceability_plus.install import drop_old_ledger_index, rebuild_batch_balances
+from traceability_plus.batch_warehouse_balance import rebuild
+from traceability_plus.install import drop_old_ledger_index
 
 
 def execute():
 	"""Count the stock already posted into the new Batch Warehouse Balance, and drop the
 	index on ERPNext's Serial and Batch Entry that the Batch Expiry Status used before."""
 	drop_old_ledger_index()
-	rebuild_batch_balances()
+	rebuild()
