@@ -3,6 +3,7 @@ from traceability_plus.core.batch_balance import (
 	BundleBatch,
 	LedgerEntry,
 	changes_of,
+	changes_to,
 	corrections,
 )
 
@@ -75,3 +76,9 @@ def test_corrections_name_only_the_wrong_missing_and_vanished_pairs():
 		("B3", "Stores"): (0, 0.0),
 		("B4", "Shop"): (1, 10.0),
 	}
+
+
+def test_changes_to_the_wanted_balances_add_what_is_missing():
+	stored = {("B1", "Stores"): balance(6, 61.0)}
+	wanted = {("B1", "Stores"): balance(4, 40.0), ("B4", "Shop"): balance(1, 10.0)}
+	assert as_tuples(changes_to(wanted, stored)) == {("B1", "Stores"): (-2, -21.0), ("B4", "Shop"): (1, 10.0)}

@@ -32,6 +32,7 @@ from traceability_plus.core.batch_balance import (
 	LedgerEntry,
 	Pair,
 	changes_of,
+	changes_to,
 	corrections,
 )
 from traceability_plus.stock_movements import ENTRY, SLE
@@ -262,21 +263,9 @@ def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> d
 		frappe.db.commit()  # a snapshot from now
 	apply_noted_entries()
 	rows = stored_rows(item_codes)
-	exact = {
-		(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
-		for row in batch_balances(item_codes=item_codes, keep_zero=True)
-	}
 	stored = balances_of_rows(rows)
-	wrong = corrections(stored, exact)
-	changes = {
-		pair: Balance(
-			want.item_code,
-			want.company,
-			want.qty - stored.get(pair, Balance("", "")).qty,
-			want.stock_value - stored.get(pair, Balance("", "")).stock_value,
-		)
-		for pair, want in wrong.items()
-	}
+	wrong = corrections(stored, ledger_balances(item_codes))
+	changes = changes_to(wrong, stored)
 	# A merged warehouse or item leaves a second row for a pair: it is folded into the
 	# pair's own row. No voucher writes to such a row, so it can go without a lock.
 	for row in rows:
@@ -290,6 +279,14 @@ def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> d
 	if in_own_transaction:
 		frappe.db.commit()
 	return wrong
+
+
+def ledger_balances(item_codes: list[str]) -> dict[Pair, Balance]:
+	"""These items' batch balances as the ledger sums them, zeros kept."""
+	return {
+		(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
+		for row in batch_balances(item_codes=item_codes, keep_zero=True)
+	}
 
 
 def stored_rows(item_codes: list[str]) -> list[frappe._dict]:

@@ -92,3 +92,14 @@ def corrections(stored: dict[Pair, Balance], exact: dict[Pair, Balance]) -> dict
 		):
 			wrong[pair] = want
 	return wrong
+
+
+def changes_to(wanted: dict[Pair, Balance], stored: dict[Pair, Balance]) -> dict[Pair, Balance]:
+	"""What to add to the stored balances to make them the wanted ones."""
+	changes: dict[Pair, Balance] = {}
+	for pair, want in wanted.items():
+		have = stored.get(pair) or Balance(want.item_code, want.company)
+		changes[pair] = Balance(
+			want.item_code, want.company, want.qty - have.qty, want.stock_value - have.stock_value
+		)
+	return changes
