@@ -8,13 +8,14 @@ reserves stock without moving it, and POS Invoice, whose stock ledger comes late
 the POS closing, are checked on their own submit.
 
 Allowed on purpose: returns to the supplier (held stock must be able to go back), stock
-counts (a Stock Reconciliation only corrects what is there) and transfers into the
-quarantine warehouse of Traceability Settings.
+counts (a Stock Reconciliation only corrects what is there), transfers into the
+quarantine warehouse of Traceability Settings and Material Issues out of it (destroying
+what was set aside). An expired batch is never sold, whatever the settings.
 """
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, format_date, getdate
+from frappe.utils import cint, escape_html, format_date, getdate, nowdate
 
 from traceability_plus.bundles import serials_and_batches_of_row
 from traceability_plus.core.expiry import is_expired
@@ -24,6 +25,8 @@ from traceability_plus.traceability_plus.doctype.traceability_settings.traceabil
 )
 
 PURCHASE_VOUCHERS = ("Purchase Receipt", "Purchase Invoice", "Subcontracting Receipt")
+# Vouchers that sell or pick for a customer: an expired batch never goes out on them.
+SELLING_VOUCHERS = ("Delivery Note", "Sales Invoice", "POS Invoice", "Pick List")
 
 
 def check_outward_bundle(bundle, method=None):
@@ -34,16 +37,21 @@ def check_outward_bundle(bundle, method=None):
 		or is_allowed_outward(bundle)
 	):
 		return
-	posting_date = getdate(
-		frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, "posting_date")
-		or bundle.get("posting_date")
-	)
 	check_stock_may_leave(
 		batch_nos={row.batch_no for row in bundle.entries if row.batch_no},
 		serial_nos={row.serial_no for row in bundle.entries if row.serial_no},
-		posting_date=posting_date,
+		posting_date=bundle_posting_date(bundle),
 		voucher=(bundle.voucher_type, bundle.voucher_no),
 	)
+
+
+def bundle_posting_date(bundle):
+	"""The day the bundle's stock leaves: its voucher's posting date where the voucher has one
+	(a Pick List, say, has none), else the bundle's own, else today."""
+	posting_date = None
+	if frappe.get_meta(bundle.voucher_type).has_field("posting_date"):
+		posting_date = frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, "posting_date")
+	return getdate(posting_date or bundle.get("posting_date") or nowdate())
 
 
 def check_rows_before_stock_moves(doc, method=None):
@@ -57,7 +65,9 @@ def check_rows_before_stock_moves(doc, method=None):
 		row_serial_nos, row_batch_qty = serials_and_batches_of_row(row)
 		serial_nos |= row_serial_nos
 		batch_nos |= set(row_batch_qty)
-	check_stock_may_leave(batch_nos, serial_nos, getdate(doc.get("posting_date")), (doc.doctype, doc.name))
+	check_stock_may_leave(
+		batch_nos, serial_nos, getdate(doc.get("posting_date") or nowdate()), (doc.doctype, doc.name)
+	)
 
 
 def is_allowed_outward(bundle) -> bool:
@@ -67,8 +77,17 @@ def is_allowed_outward(bundle) -> bool:
 		return bool(frappe.db.get_value(bundle.voucher_type, bundle.voucher_no, "is_return"))
 	if bundle.voucher_type == "Stock Entry" and bundle.voucher_detail_no:
 		quarantine = get_traceability_settings().quarantine_warehouse
-		target = frappe.db.get_value("Stock Entry Detail", bundle.voucher_detail_no, "t_warehouse")
-		return bool(quarantine and target == quarantine)
+		if not quarantine:
+			return False
+		source, target = frappe.db.get_value(
+			"Stock Entry Detail", bundle.voucher_detail_no, ["s_warehouse", "t_warehouse"]
+		)
+		if target == quarantine:
+			return True
+		# Issued out of quarantine is destroyed; consumed into a product it would not be.
+		return source == quarantine and (
+			frappe.db.get_value("Stock Entry", bundle.voucher_no, "purpose") == "Material Issue"
+		)
 	return False
 
 
@@ -130,6 +149,18 @@ def check_stock_may_leave(batch_nos: set[str], serial_nos: set[str], posting_dat
 			voucher[1],
 			frappe.bold(settings.quarantine_warehouse or _("(set one in Traceability Settings)")),
 		)
+		if voucher[0] in SELLING_VOUCHERS:
+			# Never sold, whatever the setting: ERPNext itself refuses an expired batch typed
+			# into these vouchers' Batch No, and one rule must hold on every path.
+			frappe.throw(
+				message
+				+ " "
+				+ _(
+					"Expired stock is never sold or delivered; it leaves through a Stock Entry "
+					"(a Material Issue to destroy it, or a transfer)."
+				),
+				title=_("Expired Batch"),
+			)
 		if cint(settings.block_expired_outward):
 			frappe.throw(message, title=_("Expired Batch"))
 		frappe.msgprint(message, title=_("Expired Batch"), indicator="orange")
