@@ -255,7 +255,9 @@ def record_batch_origin(doc, method=None):
 	"""on_submit: keep the receipt's supplier, supplier lot and dates on its new batches.
 
 	Covers batches named by ERPNext itself (no rule) and numbers typed by the user:
-	ERPNext leaves Batch.supplier empty. Only empty fields are filled.
+	ERPNext leaves Batch.supplier empty, and dates a batch it makes from the day it makes
+	it. A batch this receipt made takes the row's dates, with the same default expiry as a
+	batch a naming rule makes; an older batch only has its empty fields filled.
 	"""
 	if doc.doctype != "Purchase Receipt" or doc.get("is_return"):
 		return
@@ -270,17 +272,32 @@ def record_batch_origin(doc, method=None):
 			)
 			if not stored:
 				continue
+			made_here = stored.reference_name == doc.name
 			updates = {}
 			if not stored.supplier:
 				updates["supplier"] = doc.supplier
 			if not stored.tp_supplier_lot and row.get("tp_supplier_lot"):
 				updates["tp_supplier_lot"] = row.tp_supplier_lot
-			if not stored.manufacturing_date and row.get("tp_manufacturing_date"):
+			if row.get("tp_manufacturing_date") and (made_here or not stored.manufacturing_date):
 				updates["manufacturing_date"] = row.tp_manufacturing_date
-			if row.get("tp_expiry_date") and stored.reference_name == doc.name:
-				updates["expiry_date"] = row.tp_expiry_date
+			if made_here and (expiry_date := row_expiry_date(doc, row)):
+				updates["expiry_date"] = expiry_date
 			if updates:
 				frappe.db.set_value("Batch", batch_no, updates)
+
+
+def row_expiry_date(doc, row):
+	"""The row's expiry date, else its manufacturing date plus the item's shelf life; None
+	when neither is given (the batch keeps what it has)."""
+	if row.get("tp_expiry_date"):
+		return row.tp_expiry_date
+	if not row.get("tp_manufacturing_date"):
+		return None
+	return default_expiry_date(
+		getdate(row.tp_manufacturing_date),
+		getdate(doc.posting_date),
+		cint(frappe.get_cached_value("Item", row.item_code, "shelf_life_in_days")),
+	)
 
 
 def batches_of_row(doc, row) -> list[str]:

@@ -10,6 +10,7 @@ from frappe.utils import add_days, getdate, nowdate
 from traceability_plus.compat import IntegrationTestCase
 from traceability_plus.tests.utils import (
 	TEST_SUPPLIER,
+	batch_made,
 	bundle_entries,
 	make_item,
 	make_naming_rule,
@@ -120,6 +121,30 @@ class TestTrackingNamingRule(IntegrationTestCase):
 		self.assertEqual(
 			str(frappe.db.get_value("Batch", batches_of(receipt)[0], "expiry_date")), "2030-06-30"
 		)
+
+	def test_batch_named_by_erpnext_takes_the_rows_manufacturing_date_for_its_expiry(self):
+		make_item(
+			"_TP NR ERPNext Dated",
+			has_batch_no=1,
+			create_new_batch=1,
+			batch_number_series="TPED-.#####",
+			has_expiry_date=1,
+			shelf_life_in_days=30,
+		)
+		receipt = make_purchase_receipt(
+			[
+				{
+					"item_code": "_TP NR ERPNext Dated",
+					"qty": 2,
+					"tp_manufacturing_date": add_days(nowdate(), -20),
+				}
+			]
+		)
+		batch = frappe.get_doc("Batch", batch_made(receipt, "_TP NR ERPNext Dated"))
+		self.assertTrue(batch.name.startswith("TPED-"))  # ERPNext named it, no rule did
+		self.assertEqual(batch.manufacturing_date, getdate(add_days(nowdate(), -20)))
+		# Made 20 days ago with 30 days of shelf life: 10 days left, not 30.
+		self.assertEqual(batch.expiry_date, getdate(add_days(nowdate(), 10)))
 
 	def test_receipt_names_serials_by_rule(self):
 		make_item("_TP NR Meter", has_serial_no=1)
