@@ -11,6 +11,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, now_datetime
 
+from traceability_plus.permissions import check_may_hold
+
 HOLDABLE_DOCTYPES = ("Batch", "Serial No")
 RELEASED = {
 	"tp_on_hold": 0,
@@ -115,7 +117,7 @@ def release_stock(doctype: str, name: str, reason: str) -> dict:
 
 def check_hold_permission(doctype: str, name: str):
 	check_holdable_doctype(doctype)
-	frappe.has_permission(doctype, "write", name, throw=True)
+	check_may_hold(doctype, name)
 
 
 def check_holdable_doctype(doctype: str):

@@ -6,10 +6,12 @@ from frappe.custom.doctype.property_setter.property_setter import make_property_
 
 from traceability_plus.batch_warehouse_balance import rebuild
 from traceability_plus.custom_fields import PROPERTY_SETTERS, get_custom_fields
-from traceability_plus.recall_notices import make_recall_notice_template
-from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
-	apply_fefo_picking,
+from traceability_plus.permissions import (
+	grant_app_permissions,
+	revoke_app_permissions,
+	set_default_hold_roles,
 )
+from traceability_plus.recall_notices import make_recall_notice_template
 
 SETTINGS_DOCTYPE = "Traceability Settings"
 
@@ -17,7 +19,8 @@ SETTINGS_DOCTYPE = "Traceability Settings"
 def after_install():
 	sync_custom_fields()
 	set_missing_settings_defaults()
-	apply_fefo_picking()
+	set_default_hold_roles()
+	grant_app_permissions()
 	make_default_label_templates()
 	make_recall_notice_template()
 	# Stock posted before the app was installed (or while it was not) is counted now.
@@ -25,6 +28,7 @@ def after_install():
 
 
 def before_uninstall():
+	revoke_app_permissions()
 	delete_custom_fields()
 	delete_property_setters()
 	drop_old_ledger_index()

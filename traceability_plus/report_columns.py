@@ -32,14 +32,14 @@ def warehouse_column() -> dict:
 
 def voucher_columns() -> list[dict]:
 	return [
-		column(_("Voucher Type"), "voucher_type", "Link", "DocType", 140),
+		column(_("Voucher Type"), "voucher_type", "Data", width=140),
 		column(_("Voucher No"), "voucher_no", "Dynamic Link", "voucher_type", 170),
 	]
 
 
 def party_columns() -> list[dict]:
 	return [
-		column(_("Party Type"), "party_type", "Link", "DocType", 90),
+		column(_("Party Type"), "party_type", "Data", width=90),
 		column(_("Party"), "party", "Dynamic Link", "party_type", 160),
 	]
 

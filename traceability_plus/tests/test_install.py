@@ -9,6 +9,7 @@ from frappe.installer import install_app, remove_app
 
 from traceability_plus.compat import IntegrationTestCase
 from traceability_plus.custom_fields import get_custom_fields
+from traceability_plus.permissions import APP_PERMISSIONS
 from traceability_plus.tests.utils import bundle_entries, make_item, make_purchase_receipt, make_test_baseline
 
 APP = "traceability_plus"
@@ -77,6 +78,9 @@ class TestUninstallAndReinstall(IntegrationTestCase):
 			for field in fields:
 				self.assertFalse(custom_field_exists(doctype, field["fieldname"]))
 		self.assertEqual(count_tracking_records(), before)
+		# ERPNext's own permission rules again: the site had no custom ones before the app.
+		for doctype in APP_PERMISSIONS:
+			self.assertEqual(frappe.get_all("Custom DocPerm", filters={"parent": doctype}), [], doctype)
 		self.assertTrue(frappe.db.exists("Batch", self.batch_no))
 		for serial_no in self.serial_nos:
 			self.assertTrue(frappe.db.exists("Serial No", serial_no))
@@ -99,6 +103,10 @@ class TestUninstallAndReinstall(IntegrationTestCase):
 		self.assertEqual(
 			frappe.get_all("Batch Warehouse Balance", filters={"batch_no": self.batch_no}, pluck="qty"),
 			[5],
+		)
+		# The roles it serves can read batches again.
+		self.assertTrue(
+			frappe.db.exists("Custom DocPerm", {"parent": "Batch", "role": "Quality Manager", "read": 1})
 		)
 		# And the app works again: its Item rule is back.
 		with self.assertRaises(frappe.ValidationError):

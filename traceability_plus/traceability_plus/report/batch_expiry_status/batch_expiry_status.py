@@ -97,7 +97,7 @@ def get_columns() -> list[dict]:
 		column(_("Hold Reason"), "hold_reason", width=160),
 		warehouse_column(),
 		column(_("Qty"), "qty", "Float", width=90),
-		column(_("UOM"), "stock_uom", "Link", "UOM", 70),
+		column(_("UOM"), "stock_uom", "Data", width=70),
 		column(_("Stock Value"), "stock_value", "Currency", width=120),
 	]
 

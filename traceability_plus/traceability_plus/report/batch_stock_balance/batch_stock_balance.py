@@ -76,7 +76,7 @@ def get_columns() -> list[dict]:
 		batch_column(),
 		warehouse_column(),
 		column(_("Balance Qty"), "qty", "Float", width=100),
-		column(_("UOM"), "stock_uom", "Link", "UOM", 70),
+		column(_("UOM"), "stock_uom", "Data", width=70),
 		column(_("Balance Value"), "stock_value", "Currency", width=120),
 		*expiry_columns(),
 		column(_("Expiry Status"), "expiry_status", width=110),
