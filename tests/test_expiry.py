@@ -57,3 +57,29 @@ def test_stock_status_expired_outranks_a_hold_which_outranks_the_rest():
 	assert stock_status(None, today, 30, on_hold=True) == ON_HOLD
 	assert stock_status(date(2026, 3, 20), today, 30, on_hold=False) == "Expiring Soon"
 	assert stock_status(None, today, 30, on_hold=False) == "No Expiry"
+
+
+def _fefo(batches):
+	from traceability_plus.core.expiry import first_expiry_first_out
+
+	return [name for name, _expiry in first_expiry_first_out(batches, lambda batch: batch[1])]
+
+
+def test_fefo_without_expiry_dates_keeps_first_in_first_out():
+	assert _fefo([("B-01", None), ("B-02", None), ("B-03", None)]) == ["B-01", "B-02", "B-03"]
+
+
+def test_fefo_equal_expiry_dates_go_oldest_first():
+	same = date(2027, 1, 1)
+	assert _fefo([("B-01", same), ("B-02", same), ("B-00", date(2026, 12, 1))]) == ["B-00", "B-01", "B-02"]
+
+
+def test_fefo_mixed_dated_batches_first_then_undated_in_their_order():
+	batches = [
+		("OLD-NONE", None),
+		("LATE", date(2027, 6, 1)),
+		("NEW-NONE", None),
+		("SOON", date(2026, 12, 15)),
+		("LATE-TOO", date(2027, 6, 1)),
+	]
+	assert _fefo(batches) == ["SOON", "LATE", "LATE-TOO", "OLD-NONE", "NEW-NONE"]

@@ -7,7 +7,12 @@ try:  # v16: the test base classes moved to frappe.tests
 except ImportError:  # v15
 	from frappe.tests.utils import FrappeTestCase as IntegrationTestCase
 
-__all__ = ["IntegrationTestCase", "erpnext_scan_barcode", "erpnext_update_item_info"]
+__all__ = [
+	"IntegrationTestCase",
+	"erpnext_scan_barcode",
+	"erpnext_update_item_info",
+	"item_details_request",
+]
 
 
 def erpnext_scan_barcode(search_value: str, ctx=None) -> dict:
@@ -33,3 +38,12 @@ def erpnext_update_item_info(scan_result: dict, ctx=None) -> dict:
 
 def _takes_context(function) -> bool:
 	return len(inspect.signature(function).parameters) > 1
+
+
+def item_details_request(ctx: dict, doc: dict | None = None) -> dict:
+	"""The keyword arguments of ERPNext's get_item_details as the desk sends them: v15 names
+	the row's context `args`, v16 `ctx`."""
+	from erpnext.stock.get_item_details import get_item_details
+
+	first = next(iter(inspect.signature(get_item_details).parameters))
+	return {first: ctx, "doc": doc}

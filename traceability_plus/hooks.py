@@ -46,7 +46,7 @@ doc_events = {
 		"on_submit": "traceability_plus.guards.check_outward_bundle",
 	},
 	"Pick List": {
-		"before_save": "traceability_plus.picking.pick_locations_without_holds",
+		"before_save": "traceability_plus.picking.pick_batch_locations",
 		"before_submit": "traceability_plus.guards.check_rows_before_stock_moves",
 	},
 	# Batch Warehouse Balance: kept from each new ledger entry, added once its voucher's
@@ -68,12 +68,14 @@ doc_events = {
 	},
 }
 
-# The batch dialog's Auto Fetch proposes no held batch.
+# The batch dialog's Auto Fetch: FEFO, no held batch.
 override_whitelisted_methods = {
 	"erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle.get_auto_data": (
 		"traceability_plus.picking.get_auto_data"
 	),
 	"erpnext.stock.utils.scan_barcode": "traceability_plus.gs1_scanning.scan_barcode",
+	# The batch a new Delivery Note / Sales / POS Invoice row is offered: FEFO, none held.
+	"erpnext.stock.get_item_details.get_item_details": "traceability_plus.picking.get_item_details",
 }
 
 doctype_js = {

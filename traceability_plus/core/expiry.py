@@ -1,7 +1,11 @@
 """The one expiry rule: a batch's expiry date is the last day it may be used."""
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class ExpiryStatus(Enum):
@@ -42,3 +46,9 @@ def stock_status(expiry_date: date | None, on: date, alert_days: int, on_hold: b
 	if on_hold and status != ExpiryStatus.EXPIRED:
 		return ON_HOLD
 	return status.value
+
+
+def first_expiry_first_out(batches: Iterable[T], expiry_date: Callable[[T], date | None]) -> list[T]:
+	"""FEFO: the earliest expiry first. `batches` come oldest first (FIFO); batches with the
+	same expiry date, and those without one (after every dated batch), keep that order."""
+	return sorted(batches, key=lambda batch: (expiry_date(batch) is None, expiry_date(batch) or date.max))

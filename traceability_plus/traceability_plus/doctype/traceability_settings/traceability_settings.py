@@ -15,18 +15,6 @@ class TraceabilitySettings(Document):
 				_("The quarantine warehouse must hold stock: choose a warehouse that is not a group.")
 			)
 
-	def on_update(self):
-		apply_fefo_picking(self)
-
-
-def apply_fefo_picking(settings: Document | None = None):
-	"""FEFO is ERPNext's own picker ordered by expiry: switch it on rather than write a second one."""
-	settings = settings or get_traceability_settings()
-	if not settings.use_fefo_picking:
-		return
-	if frappe.db.get_single_value("Stock Settings", "pick_serial_and_batch_based_on") != "Expiry":
-		frappe.db.set_single_value("Stock Settings", "pick_serial_and_batch_based_on", "Expiry")
-
 
 def get_traceability_settings() -> Document:
 	"""The settings as cached by Frappe; the cache is cleared whenever they are saved."""
