@@ -2,6 +2,7 @@ import csv
 import io
 from datetime import date
 
+import pytest
 from ledger import move
 
 from traceability_plus.core.fsma import (
@@ -198,3 +199,24 @@ def test_csv_has_the_headings_and_iso_dates():
 	assert rows[0] == list(HEADINGS)
 	assert rows[1][:6] == ["MILL-LOT-7", "Wheat flour 25 kg", "100", "Kg", "Receiving", "2026-03-01"]
 	assert len(rows) == 2
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("x")'])
+def test_text_a_spreadsheet_would_run_is_kept_as_text(text):
+	from traceability_plus.core.fsma import as_text_cell
+
+	assert as_text_cell(text) == "'" + text
+
+
+def test_numbers_dates_and_plain_text_are_left_as_they_are():
+	from traceability_plus.core.fsma import as_text_cell
+
+	for value in (-5, 2.5, date(2026, 1, 2), "MILL-77", "Alice's Bakery", "", None):
+		assert as_text_cell(value) == value
+
+
+def test_csv_neutralises_formula_cells():
+	from traceability_plus.core.fsma import to_csv
+
+	text = to_csv([["=cmd|' /C calc'!A0", -3]])
+	assert text.splitlines()[1] == "'=cmd|' /C calc'!A0,-3"

@@ -20,6 +20,7 @@ from traceability_plus.core.fsma import (
 	Sources,
 	location_description,
 	spreadsheet_rows,
+	text_safe_rows,
 	to_csv,
 	tracking_events,
 )
@@ -39,9 +40,9 @@ PARTY_ADDRESS_FIELDS = {
 }
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def download_fsma_204(name: str, file_format: str = "xlsx"):
-	"""The Export FSMA 204 buttons of a Product Recall."""
+	"""The Export FSMA 204 buttons of a Product Recall (a POST: it traces the recall again)."""
 	recall = frappe.get_doc("Product Recall", name)
 	recall.check_permission("read")
 	if file_format not in FILE_FORMATS:
@@ -51,10 +52,12 @@ def download_fsma_204(name: str, file_format: str = "xlsx"):
 	if file_format == "csv":
 		content = to_csv(rows).encode("utf-8-sig")  # with a byte order mark, so Excel reads UTF-8
 	else:
-		content = make_xlsx([list(HEADINGS), *rows], "FSMA 204").getvalue()
+		# openpyxl stores a cell starting with "=" as a live formula.
+		content = make_xlsx([list(HEADINGS), *text_safe_rows(rows)], "FSMA 204").getvalue()
 	frappe.local.response.filename = filename
 	frappe.local.response.filecontent = content
-	frappe.local.response.type = "binary"
+	# An attachment: the browser saves it and the desk stays where it is.
+	frappe.local.response.type = "download"
 
 
 @frappe.read_only()

@@ -173,12 +173,30 @@ def location_description(name: str, address: Mapping[str, str | None] | None = N
 	return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value):
+	"""User text (a customer's or supplier's name, an item name, a supplier lot) that a
+	spreadsheet would run as a formula is kept as text, with the apostrophe that
+	spreadsheets themselves use for that; numbers and dates are left as they are."""
+	if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+		return "'" + value
+	return value
+
+
+def text_safe_rows(rows: Iterable[Iterable]) -> list[list]:
+	return [[as_text_cell(value) for value in row] for row in rows]
+
+
 def to_csv(rows: Iterable[Iterable]) -> str:
-	"""The spreadsheet as CSV text with its heading row; dates as YYYY-MM-DD."""
+	"""The spreadsheet as CSV text with its heading row; dates as YYYY-MM-DD; no cell that
+	a spreadsheet would run as a formula."""
 	buffer = io.StringIO()
 	writer = csv.writer(buffer)
 	writer.writerow(HEADINGS)
-	for row in rows:
+	for row in text_safe_rows(rows):
 		writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
 	return buffer.getvalue()
 

