@@ -89,3 +89,21 @@ def test_scanned_lot_and_plain_barcodes():
 	assert not looks_like_gs1("ITEM-0001")
 	with pytest.raises(GS1Error, match="check digit"):
 		scanned_lot("(01)09506000134353(10)X")
+
+
+@pytest.mark.parametrize(
+	"scanned, problem",
+	[
+		("(01)09506000134352(10)<img src=x>", "contains"),
+		("(01)09506000134352(21)SN 1", "contains"),
+		("(01)09506000134352(10)" + "A" * 21, "more than 20"),
+		("]C10109506000134352" + "10LOT-ü1", "contains"),
+	],
+)
+def test_scanned_batch_or_serial_outside_gs1_is_refused(scanned, problem):
+	with pytest.raises(GS1Error, match=problem):
+		scanned_lot(scanned)
+
+
+def test_scanned_batch_of_20_gs1_characters_is_kept():
+	assert scanned_lot("(01)09506000134352(10)" + "A-1/2_x%" + "9" * 12).batch == "A-1/2_x%999999999999"

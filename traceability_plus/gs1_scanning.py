@@ -8,6 +8,7 @@ rest, so plain barcodes keep working exactly as before.
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 
 from traceability_plus import compat
 from traceability_plus.core import gs1
@@ -80,4 +81,7 @@ def _scanned_lot(scanned: str) -> gs1.ScannedLot:
 	try:
 		return gs1.scanned_lot(scanned)
 	except gs1.GS1Error as error:
-		frappe.throw(_("The scanned barcode is not a valid GS1 element string: {0}").format(error))
+		# The error quotes what was scanned: text, never markup.
+		frappe.throw(
+			_("The scanned barcode is not a valid GS1 element string: {0}").format(escape_html(str(error)))
+		)

@@ -123,6 +123,17 @@ def _lot_value(what: str, value: str | None) -> str | None:
 	return value
 
 
+def _scanned_lot_value(what: str, value: str | None) -> str | None:
+	"""A scanned batch or serial number, refused unless GS1 allows it (CSET 82, at most 20
+	characters): a bracket-form text typed or pasted in could carry anything."""
+	if value is None:
+		return None
+	problem = gs1_problem(value)
+	if problem:
+		raise GS1Error(f"The scanned {what} {value!r} is not a GS1 value: {problem}.")
+	return value
+
+
 def yymmdd(day: date) -> str:
 	return day.strftime("%y%m%d")
 
@@ -214,8 +225,8 @@ def scanned_lot(scanned: str) -> ScannedLot:
 	gtin = gtin14(elements[GTIN]) if GTIN in elements else None
 	return ScannedLot(
 		gtin=gtin,
-		batch=elements.get(BATCH),
-		serial=elements.get(SERIAL),
+		batch=_scanned_lot_value("batch (10)", elements.get(BATCH)),
+		serial=_scanned_lot_value("serial number (21)", elements.get(SERIAL)),
 		production_date=date_from_yymmdd(elements[PRODUCTION_DATE]) if PRODUCTION_DATE in elements else None,
 		expiry_date=date_from_yymmdd(elements[EXPIRY_DATE]) if EXPIRY_DATE in elements else None,
 	)
