@@ -12,6 +12,7 @@ __all__ = [
 	"erpnext_scan_barcode",
 	"erpnext_update_item_info",
 	"item_details_request",
+	"quantity_held_by_pick_list_item",
 ]
 
 
@@ -47,3 +48,22 @@ def item_details_request(ctx: dict, doc: dict | None = None) -> dict:
 
 	first = next(iter(inspect.signature(get_item_details).parameters))
 	return {first: ctx, "doc": doc}
+
+
+def quantity_held_by_pick_list_item(location):
+	"""The quantity a Pick List Item holds, as ERPNext counts it when it sets another
+	list's locations: v15 takes off what a submitted list has delivered already
+	(Pick List Item.delivered_qty); v16 has no such column."""
+	import frappe
+	from frappe.query_builder import Case
+
+	if frappe.db.has_column("Pick List Item", "delivered_qty"):
+		return (
+			Case()
+			.when(
+				(location.picked_qty > 0) & (location.docstatus == 1),
+				location.picked_qty - location.delivered_qty,
+			)
+			.else_(location.stock_qty)
+		)
+	return Case().when(location.picked_qty > 0, location.picked_qty).else_(location.stock_qty)

@@ -10,9 +10,11 @@ in Pick List locations. With LIFO chosen in Stock Settings, ERPNext's order stan
 """
 
 import frappe
+from frappe.query_builder.functions import Sum
 from frappe.utils import cint, flt
 
 from traceability_plus.bundles import make_row_bundle
+from traceability_plus.compat import quantity_held_by_pick_list_item
 from traceability_plus.core.expiry import first_expiry_first_out
 from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
 	get_traceability_settings,
@@ -123,10 +125,19 @@ def pick_batch_locations(doc, method=None):
 	if not groups:
 		return
 	fefo = fefo_applies()
+	dated = {item_code for item_code, *_rest in groups if fefo and item_has_dated_batches(item_code)}
+	to_pick = {
+		key for key, rows in groups.items() if key[0] in dated or any(_is_held(row.batch_no) for row in rows)
+	}
+	if not to_pick:
+		return  # ERPNext's FIFO pick is the app's
+	# What other open Pick Lists hold, counted as ERPNext counts it when it sets locations.
+	for (batch_no, warehouse), qty in picked_on_other_pick_lists(doc, {key[0] for key in to_pick}).items():
+		_take(already_taken, batch_no, warehouse, qty)
 	repicked: dict[tuple, list[dict]] = {}
 	for key, rows in groups.items():
 		erpnext_pick = [(row.batch_no, flt(row.stock_qty)) for row in rows]
-		if not fefo and not any(_is_held(row.batch_no) for row in rows):
+		if key not in to_pick:
 			for batch_no, stock_qty in erpnext_pick:
 				_take(already_taken, batch_no, rows[0].warehouse, stock_qty)
 			continue
@@ -148,6 +159,32 @@ def pick_batch_locations(doc, method=None):
 			locations += repicked[key]
 			repicked[key] = None  # the group's other rows are replaced already
 	doc.set("locations", _merged(locations))
+
+
+def picked_on_other_pick_lists(doc, item_codes: set[str]) -> dict[tuple[str, str], float]:
+	"""(batch, warehouse) -> quantity that other open Pick Lists hold of these items: what
+	ERPNext's own location setting leaves out (a draft's quantity, a submitted list's
+	picked quantity not yet delivered)."""
+	pick_list = frappe.qb.DocType("Pick List")
+	location = frappe.qb.DocType("Pick List Item")
+	held = quantity_held_by_pick_list_item(location)
+	rows = (
+		frappe.qb.from_(pick_list)
+		.join(location)
+		.on(location.parent == pick_list.name)
+		.select(location.batch_no, location.warehouse, Sum(held))
+		.where(
+			location.item_code.isin(list(item_codes))
+			& (location.batch_no.isnotnull())
+			& (location.batch_no != "")
+			& (pick_list.status.notin(["Completed", "Cancelled"]))
+			& (location.docstatus != 2)
+			& (location.parent != (doc.name or ""))
+		)
+		.groupby(location.batch_no, location.warehouse)
+		.run()
+	)
+	return {(batch_no, warehouse): flt(qty) for batch_no, warehouse, qty in rows if flt(qty) > 0}
 
 
 def _location_group(row) -> tuple:
@@ -201,8 +238,7 @@ def _free_batches(row, needed: float, already_taken: dict) -> list[tuple[str, fl
 	"""(batch, quantity) covering `needed` in the row's warehouse from usable batches that
 	no other location or open Pick List has taken, or None."""
 	picked = []
-	# is_pick_list: ERPNext leaves out what other open Pick Lists have picked.
-	for batch in available_batches(row.item_code, row.warehouse, is_pick_list=True):
+	for batch in available_batches(row.item_code, row.warehouse):
 		free = flt(batch.qty) - already_taken.get((batch.batch_no, row.warehouse), 0)
 		if free <= 0 or needed <= 1e-9:
 			continue

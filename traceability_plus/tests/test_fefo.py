@@ -116,6 +116,15 @@ class TestFirstExpiryFirstOut(IntegrationTestCase):
 			[soon, late, undated_old, undated_new],
 		)
 
+	def test_pick_list_leaves_what_another_open_pick_list_holds(self):
+		item = self.new_item("_TP FEFO Two Lists")
+		late = receive(item, 5, add_days(nowdate(), 200))
+		soon = receive(item, 5, add_days(nowdate(), 20))
+		first = pick_list_for(item, 4)  # a draft holds its quantities, as ERPNext counts them
+		self.assertEqual([(row.batch_no, row.stock_qty) for row in first.locations], [(soon, 4)])
+		second = pick_list_for(item, 4)
+		self.assertEqual([(row.batch_no, row.stock_qty) for row in second.locations], [(soon, 1), (late, 3)])
+
 	def test_fefo_off_leaves_erpnext_order(self):
 		from traceability_plus.tests.utils import traceability_settings
 
