@@ -5,6 +5,10 @@
 2. For each Frappe bench found (TP_BENCH, default /opt/tpbench/frappe-bench, and
    TP_BENCH_V16, default /opt/tpbench/frappe-bench-v16): the integration tests on a
    fresh throwaway site with ERPNext and this checkout's app installed, dropped after.
+3. On each bench, ERPNext's own stock test modules (ERPNEXT_SUITE) on another throwaway
+   site with the app installed. A test that fails there is run again on a plain ERPNext
+   site of the same bench: one that fails there too is ERPNext's own (counted as
+   skipped and listed); one that passes there is ours (failed).
 
 The last line is `N passed, N failed` (`, N skipped` when any were skipped), unit and
 integration together. The exit code is non-zero when any test failed or a bench could
@@ -15,10 +19,13 @@ Environment:
   TP_DB_ROOT_USERNAME/PASSWORD  a MariaDB account that may create databases
                                 (default tp_admin/tp_admin, created through root's
                                 socket login when missing)
-  TP_KEEP_SITE=1              keep the throwaway site for debugging
+  TP_KEEP_SITE=1              keep the throwaway sites for debugging
   TP_TEST_MODULE=dotted.path  run only that integration test module
+  TP_ERPNEXT_SUITE=0          skip ERPNext's own test modules (only the app's tests)
+  TP_ERPNEXT_PLAIN_BASELINE=1 also run every ERPNext module whole on the plain site
 """
 
+import json
 import os
 import re
 import secrets
@@ -28,6 +35,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +47,34 @@ BENCHES = (
 )
 DB_ROOT_USERNAME = os.environ.get("TP_DB_ROOT_USERNAME", "tp_admin")
 DB_ROOT_PASSWORD = os.environ.get("TP_DB_ROOT_PASSWORD", "tp_admin")
+DB_ROOT = ["--db-root-username", DB_ROOT_USERNAME, "--db-root-password", DB_ROOT_PASSWORD]
 LOG_DIR = CHECKOUT / ".ci-logs"
+
+# ERPNext's own test modules that touch what the app hooks into: (DocType, module).
+# Frappe v15 makes ERPNext's test records only for `run-tests --doctype`; v16 always.
+ERPNEXT_SUITE = (
+	("Batch", "erpnext.stock.doctype.batch.test_batch"),
+	("Serial No", "erpnext.stock.doctype.serial_no.test_serial_no"),
+	("Serial and Batch Bundle", "erpnext.stock.doctype.serial_and_batch_bundle.test_serial_and_batch_bundle"),
+	("Stock Reconciliation", "erpnext.stock.doctype.stock_reconciliation.test_stock_reconciliation"),
+	("Pick List", "erpnext.stock.doctype.pick_list.test_pick_list"),
+	("Delivery Note", "erpnext.stock.doctype.delivery_note.test_delivery_note"),
+	("Purchase Receipt", "erpnext.stock.doctype.purchase_receipt.test_purchase_receipt"),
+	("Stock Entry", "erpnext.stock.doctype.stock_entry.test_stock_entry"),
+	("Work Order", "erpnext.manufacturing.doctype.work_order.test_work_order"),
+	("POS Invoice", "erpnext.accounts.doctype.pos_invoice.test_pos_invoice"),
+)
+ERPNEXT_MODULE_TIMEOUT = 40 * 60
+# ERPNext's tests would ask the internet for rates between their USD price lists and INR
+# companies; this machine has none, so both of their sites get these, valid from 2000.
+EXCHANGE_RATES = {
+	("USD", "INR"): 83.0,
+	("INR", "USD"): 0.012,
+	("EUR", "INR"): 90.0,
+	("INR", "EUR"): 0.011,
+	("EUR", "USD"): 1.08,
+	("USD", "EUR"): 0.93,
+}
 
 
 @dataclass
@@ -54,6 +89,31 @@ class Tally:
 		self.failed += other.failed
 		self.skipped += other.skipped
 		self.problems += other.problems
+
+
+@dataclass
+class ModuleRun:
+	"""One `run-tests` of an ERPNext module: how many ran, which failed (by test name)."""
+
+	ran: int
+	skipped: int
+	failed_tests: set[str]
+	broken: str = ""  # why the run gave no usable result (crash, timeout, a class setup failed)
+
+	@classmethod
+	def of(cls, text: str, returncode: "int | None") -> "ModuleRun":
+		tally = tally_unittest_output(text)
+		failed = set(re.findall(r"^(?:FAIL|ERROR): (test\w*) \(", text, re.M))
+		broken = ""
+		if returncode is None:
+			broken = "timed out"
+		elif tally is None:
+			broken = f"no result (exit {returncode})"
+		elif re.search(r"^ERROR: (setUpClass|tearDownClass|setUpModule)\b", text, re.M):
+			broken = "a class or module setup failed"
+		if tally is None:
+			return cls(0, 0, failed, broken)
+		return cls(tally.passed + tally.failed + tally.skipped, tally.skipped, failed, broken)
 
 
 def say(message: str):
@@ -298,63 +358,214 @@ class Bench:
 			assets_json.parent.mkdir(parents=True, exist_ok=True)
 			assets_json.write_text("{}\n")
 
+	@property
+	def major_version(self) -> int:
+		init = (self.path / "apps" / "frappe" / "frappe" / "__init__.py").read_text()
+		return int(re.search(r"__version__ = \"(\d+)", init).group(1))
+
+	def new_site(self, kind: str, with_app: bool, for_erpnext_tests: bool = False) -> str:
+		site = f"tp-{kind}-{self.label}-{secrets.token_hex(3)}.localhost"
+		apps = ["erpnext"]
+		if for_erpnext_tests and self.major_version < 16 and (self.path / "apps" / "payments").is_dir():
+			# ERPNext 15's test records link to Payment Gateway, a doctype of the payments
+			# app; ERPNext's own v15 CI installs it beside ERPNext, and so do we.
+			apps.insert(0, "payments")
+		say(f"{self.label}: creating the throwaway site {site} with {', '.join(apps)}")
+		install = [arg for app in apps for arg in ("--install-app", app)]
+		self.frappe(
+			"new-site", site, *DB_ROOT, "--db-host", "127.0.0.1", "--admin-password", "admin", *install
+		)  # fmt: skip
+		if with_app:
+			say(f"{self.label}: installing {APP} on {site} as an admin would")
+			self.frappe("--site", site, "install-app", APP)
+		self.frappe("--site", site, "set-config", "allow_tests", "true")
+		return site
+
+	def drop_site(self, site: str):
+		if os.environ.get("TP_KEEP_SITE") == "1":
+			say(f"{self.label}: keeping {site} (TP_KEEP_SITE=1)")
+			return
+		self.frappe("drop-site", site, *DB_ROOT, "--no-backup", "--force", check=False)
+		# drop-site still moves the site folder to archived/sites; nothing in it is worth keeping.
+		shutil.rmtree(self.path / "archived" / "sites" / site, ignore_errors=True)
+
+	def run_tests(self, site: str, scope: list[str], output: Path, timeout: int | None = None):
+		"""`run-tests` on the site; (its output, its exit code or None after a timeout)."""
+		command = [str(self.python), "-m", "frappe.utils.bench_helper", "frappe", "--site", site, "run-tests"]
+		say("$ " + " ".join(command + scope))
+		started = time.monotonic()
+		with output.open("ab") as out:
+			try:
+				# Without CI set, Frappe v15's run-tests exits 0 even when tests fail.
+				returncode = subprocess.run(
+					command + scope,
+					cwd=self.path / "sites",
+					stdout=out,
+					stderr=subprocess.STDOUT,
+					env={**os.environ, "CI": "true"},
+					timeout=timeout,
+				).returncode
+			except subprocess.TimeoutExpired:
+				returncode = None
+		say(f"  exit {returncode} after {time.monotonic() - started:.0f} s")
+		return output.read_text(errors="replace"), returncode
+
 	def run_integration_tests(self) -> Tally:
-		site = f"tp-ci-{self.label}-{secrets.token_hex(3)}.localhost"
-		db_root = ["--db-root-username", DB_ROOT_USERNAME, "--db-root-password", DB_ROOT_PASSWORD]
 		output = LOG_DIR / f"integration-{self.label}.log"
 		output.unlink(missing_ok=True)
-		say(f"{self.label}: installing the checkout into {self.path}; log in {self.log}")
-		self.install_checkout()
+		site = self.new_site("ci", with_app=True)
 		try:
-			say(f"{self.label}: creating the throwaway site {site} with ERPNext")
-			self.frappe(
-				"new-site", site, *db_root, "--db-host", "127.0.0.1", "--admin-password", "admin",
-				"--install-app", "erpnext",
-			)  # fmt: skip
-			say(f"{self.label}: installing {APP} as an admin would")
-			self.frappe("--site", site, "install-app", APP)
-			self.frappe("--site", site, "set-config", "allow_tests", "true")
 			scope = (
 				["--module", os.environ["TP_TEST_MODULE"]]
 				if os.environ.get("TP_TEST_MODULE")
 				else ["--app", APP]
 			)
 			say(f"{self.label}: running the integration tests; output in {output}")
-			# Without CI set, Frappe v15's run-tests exits 0 even when tests fail.
-			result = run(
-				[
-					str(self.python),
-					"-m",
-					"frappe.utils.bench_helper",
-					"frappe",
-					"--site",
-					site,
-					"run-tests",
-					*scope,
-				],
-				cwd=self.path / "sites",
-				log=output,
-				check=False,
-				env={**os.environ, "CI": "true"},
-			)
+			text, returncode = self.run_tests(site, scope, output)
 			print_tail(output, 40)
-			tally = tally_unittest_output(output.read_text(errors="replace"))
+			tally = tally_unittest_output(text)
 			if tally is None:
 				return Tally(
 					failed=1,
-					problems=[f"{self.label}: run-tests printed no result (exit {result.returncode})"],
+					problems=[f"{self.label}: run-tests printed no result (exit {returncode})"],
 				)
-			if result.returncode != 0 and not tally.failed:
-				tally.problems.append(f"{self.label}: run-tests exited {result.returncode}")
+			if returncode != 0 and not tally.failed:
+				tally.problems.append(f"{self.label}: run-tests exited {returncode}")
 			say(f"{self.label}: {tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped")
 			return tally
 		finally:
-			if os.environ.get("TP_KEEP_SITE") == "1":
-				say(f"{self.label}: keeping {site} (TP_KEEP_SITE=1)")
-			else:
-				self.frappe("drop-site", site, *db_root, "--no-backup", "--force", check=False)
-				# drop-site still moves the site folder to archived/sites; nothing in it is worth keeping.
-				shutil.rmtree(self.path / "archived" / "sites" / site, ignore_errors=True)
+			self.drop_site(site)
+
+	# -- ERPNext's own tests, with the app installed ------------------------------------
+
+	def erpnext_scope(self, doctype: str, module: str, tests=()) -> list[str]:
+		scope = ["--doctype", doctype] if self.major_version < 16 else ["--module", module]
+		for test in sorted(tests):
+			scope += ["--test", test]
+		return scope
+
+	def run_erpnext_module(self, site: str, doctype: str, module: str, kind: str, tests=()) -> "ModuleRun":
+		output = LOG_DIR / f"erpnext-{self.label}-{kind}-{module.rsplit('.', 1)[-1]}.log"
+		output.unlink(missing_ok=True)
+		text, returncode = self.run_tests(
+			site, self.erpnext_scope(doctype, module, tests), output, ERPNEXT_MODULE_TIMEOUT
+		)
+		return ModuleRun.of(text, returncode)
+
+	def run_erpnext_suite(self) -> Tally:
+		"""ERPNext's modules on a site with the app; each failure checked on a plain site.
+
+		With TP_ERPNEXT_PLAIN_BASELINE=1 every module also runs whole on the plain site, and
+		its failures there are what a failure with the app is compared with.
+		"""
+		tally = Tally()
+		baseline = os.environ.get("TP_ERPNEXT_PLAIN_BASELINE") == "1"
+		report_lines = [f"ERPNext's own tests on {self.label} (Frappe {self.major_version}):", ""]
+		app_site = self.new_site("erpnext", with_app=True, for_erpnext_tests=True)
+		plain_site = None
+		try:
+			say(
+				f"{self.label}: ERPNext's fixtures make items with both Has Batch No and Has Serial No: "
+				"'Enforce Batch or Serial, Never Both' is turned OFF on this site; nothing else is. "
+				"Both this site and the plain one get the same fixed exchange rates (no internet here)"
+			)
+			self.frappe("--site", app_site, "execute", f"{APP}.tests.erpnext_suite.prepare_site")
+			self.add_exchange_rates(app_site)
+			for doctype, module in ERPNEXT_SUITE:
+				with_app = self.run_erpnext_module(app_site, doctype, module, "app")
+				plain = None
+				theirs: set[str] = set()
+				if baseline or with_app.failed_tests or with_app.broken:
+					plain_site = plain_site or self.new_plain_site()
+				if baseline:
+					plain = self.run_erpnext_module(plain_site, doctype, module, "plain-module")
+					theirs = with_app.failed_tests & plain.failed_tests
+				elif with_app.failed_tests or with_app.broken:
+					theirs, plain = self.failing_on_plain_erpnext(
+						plain_site, app_site, doctype, module, with_app
+					)
+				ours = with_app.failed_tests - theirs
+				# A run that broke on the plain site too (same setup failure, same timeout) is ERPNext's.
+				broken_by_app = with_app.broken and not (plain and plain.broken)
+				tally.passed += max(with_app.ran - len(with_app.failed_tests), 0)
+				tally.skipped += len(theirs) + with_app.skipped
+				tally.failed += len(ours) + (1 if broken_by_app else 0)
+				line = f"{module}: {with_app.ran} run"
+				if plain and baseline:
+					line += f", {len(plain.failed_tests)} failed on plain ERPNext (of {plain.ran})"
+				line += (
+					f", {len(with_app.failed_tests)} failed with the app, "
+					f"{len(theirs)} of those fail on plain ERPNext too"
+				)
+				if with_app.broken:
+					line += f"; run broken with the app ({with_app.broken})"
+					line += "" if broken_by_app else ", and on plain ERPNext too"
+					if broken_by_app:
+						tally.problems.append(f"{self.label}: {module}: {with_app.broken}")
+				say(f"{self.label}: {line}")
+				report_lines.append("- " + line)
+				for test in sorted(theirs):
+					report_lines.append(f"  - ERPNext's own failure: {test}")
+				for test in sorted(ours):
+					report_lines.append(f"  - FAILS ONLY WITH THE APP: {test}")
+					say(f"{self.label}: FAILS ONLY WITH THE APP: {module} {test}")
+		finally:
+			self.drop_site(app_site)
+			if plain_site:
+				self.drop_site(plain_site)
+		(LOG_DIR / f"erpnext-suite-{self.label}.md").write_text("\n".join(report_lines) + "\n")
+		say(
+			f"{self.label}: ERPNext's own tests: {tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped"
+		)
+		return tally
+
+	def new_plain_site(self) -> str:
+		site = self.new_site("plain", with_app=False, for_erpnext_tests=True)
+		self.add_exchange_rates(site)
+		return site
+
+	def add_exchange_rates(self, site: str):
+		"""With Frappe's own insert_many: the plain site has no app whose code could run."""
+		docs = [
+			{
+				"doctype": "Currency Exchange",
+				"date": "2000-01-01",
+				"from_currency": from_currency,
+				"to_currency": to_currency,
+				"exchange_rate": rate,
+				"for_buying": 1,
+				"for_selling": 1,
+			}
+			for (from_currency, to_currency), rate in EXCHANGE_RATES.items()
+		]
+		self.frappe(
+			"--site", site, "execute", "frappe.client.insert_many", "--kwargs", json.dumps({"docs": docs})
+		)
+
+	def failing_on_plain_erpnext(self, plain_site, app_site, doctype, module, with_app):
+		"""(the tests failing with the app that fail on the plain site too, the plain run).
+
+		A broken run is run whole on the plain site. Otherwise each failing test runs alone
+		on the plain site; one that passes alone there runs alone on the app's site:
+		failing alone there, it is ours. One that passes alone on both failed through the
+		order of the module, so the whole module runs on the plain site to compare.
+		"""
+		if with_app.broken:
+			plain = self.run_erpnext_module(plain_site, doctype, module, "plain-module")
+			return with_app.failed_tests & plain.failed_tests, plain
+		alone_plain = self.run_erpnext_module(
+			plain_site, doctype, module, "plain-alone", with_app.failed_tests
+		)
+		theirs = with_app.failed_tests & alone_plain.failed_tests
+		passed_alone_on_plain = with_app.failed_tests - theirs
+		if not passed_alone_on_plain:
+			return theirs, alone_plain
+		alone_app = self.run_erpnext_module(app_site, doctype, module, "app-alone", passed_alone_on_plain)
+		order_dependent = passed_alone_on_plain - alone_app.failed_tests
+		if order_dependent:
+			whole_plain = self.run_erpnext_module(plain_site, doctype, module, "plain-module")
+			theirs |= order_dependent & whole_plain.failed_tests
+		return theirs, alone_plain
 
 
 def find_benches() -> list[Bench]:
@@ -368,6 +579,24 @@ def find_benches() -> list[Bench]:
 		else:
 			say(f"no {label} bench at {path} ({variable})")
 	return benches
+
+
+def test_bench(bench: "Bench", with_erpnext_suite: bool) -> Tally:
+	tally = Tally()
+	try:
+		say(f"{bench.label}: installing the checkout into {bench.path}; log in {bench.log}")
+		bench.install_checkout()
+		steps = [bench.run_integration_tests]
+		if with_erpnext_suite:
+			steps.append(bench.run_erpnext_suite)
+		for step in steps:
+			try:
+				tally.add(step())
+			except RuntimeError as error:
+				tally.add(Tally(failed=1, problems=[f"{bench.label}: {error}"]))
+	except RuntimeError as error:
+		tally.add(Tally(failed=1, problems=[f"{bench.label}: {error}"]))
+	return tally
 
 
 def main() -> int:
@@ -384,11 +613,17 @@ def main() -> int:
 		except RuntimeError as error:
 			total.add(Tally(failed=1, problems=[f"services: {error}"]))
 			benches = []
-		for bench in benches:
-			try:
-				total.add(bench.run_integration_tests())
-			except RuntimeError as error:
-				total.add(Tally(failed=1, problems=[f"{bench.label}: {error}"]))
+		with_erpnext_suite = os.environ.get("TP_ERPNEXT_SUITE", "1") != "0" and not os.environ.get(
+			"TP_TEST_MODULE"
+		)
+		if not with_erpnext_suite:
+			say("ERPNext's own test modules NOT run (TP_ERPNEXT_SUITE=0 or TP_TEST_MODULE set)")
+		# The benches are independent; TP_PARALLEL_BENCHES=1 runs each in a thread of its
+		# own (faster, but two suites then share two cores and their timing-sensitive tests).
+		workers = len(benches) if os.environ.get("TP_PARALLEL_BENCHES") == "1" else 1
+		with ThreadPoolExecutor(max_workers=workers) as pool:
+			for tally in pool.map(lambda bench: test_bench(bench, with_erpnext_suite), benches):
+				total.add(tally)
 
 	for problem in total.problems:
 		say(f"PROBLEM: {problem}")
