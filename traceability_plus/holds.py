@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, now_datetime
 
-from traceability_plus.permissions import check_may_hold
+from traceability_plus.permissions import check_may_hold, may_hold
 
 HOLDABLE_DOCTYPES = ("Batch", "Serial No")
 RELEASED = {
@@ -113,6 +113,12 @@ def release_stock(doctype: str, name: str, reason: str) -> dict:
 	check_hold_permission(doctype, name)
 	changed = release(doctype, name, reason)
 	return {"changed": changed}
+
+
+def show_hold_buttons(doc, method=None):
+	"""onload of Batch and Serial No: the form shows Put On Hold / Release Hold only to a
+	user who may use them (a role in Traceability Settings, not write on the document)."""
+	doc.set_onload("tp_may_hold", may_hold())
 
 
 def check_hold_permission(doctype: str, name: str):

@@ -66,6 +66,9 @@ doc_events = {
 	"Item": {
 		"validate": "traceability_plus.item_tracking.validate_item_tracking",
 	},
+	# Whether the form offers Put On Hold / Release Hold to this user.
+	"Batch": {"onload": "traceability_plus.holds.show_hold_buttons"},
+	"Serial No": {"onload": "traceability_plus.holds.show_hold_buttons"},
 }
 
 # The batch dialog's Auto Fetch: FEFO, no held batch.

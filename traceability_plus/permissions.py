@@ -124,11 +124,15 @@ def hold_roles() -> set[str]:
 	return {row.role for row in get_traceability_settings().get("hold_roles") or []}
 
 
+def may_hold() -> bool:
+	return bool(hold_roles().intersection(frappe.get_roles()))
+
+
 def check_may_hold(doctype: str, name: str):
 	"""Throw unless the user may read the document and has a role that holds stock."""
 	frappe.has_permission(doctype, "read", name, throw=True)
-	allowed = hold_roles()
-	if not allowed.intersection(frappe.get_roles()):
+	if not may_hold():
+		allowed = hold_roles()
 		frappe.throw(
 			_(
 				"Only a user with one of these roles may put stock on hold or release it: {0}. "

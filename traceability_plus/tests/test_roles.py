@@ -127,6 +127,18 @@ class TestEveryRoleCanUseTheApp(IntegrationTestCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value("Batch", self.batch_no, "tp_on_hold"), 0)
 
+	def test_the_form_offers_the_hold_buttons_to_the_roles_that_may_hold(self):
+		from frappe.desk.form.load import getdoc
+
+		for role, offered in (("Stock User", False), ("Stock Manager", True), ("Quality Manager", True)):
+			frappe.set_user(one_role_user(role))
+			for doctype, name in (("Batch", self.batch_no), ("Serial No", self.serial_no)):
+				with self.subTest(role=role, doctype=doctype):
+					getdoc(doctype, name)  # what the desk calls to open the form
+					onload = frappe.response.docs[-1].get("__onload") or {}
+					self.assertEqual(bool(onload.get("tp_may_hold")), offered)
+			frappe.set_user("Administrator")
+
 	def test_no_role_may_write_a_batch_directly(self):
 		for role in ROLES:
 			frappe.set_user(one_role_user(role))
