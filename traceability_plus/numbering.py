@@ -220,11 +220,7 @@ def reserve_counter(prefix: str, count: int) -> int:
 def make_batch(doc, row, item, rule: NamingRule, supplier: str | None) -> str:
 	(name,) = reserve_names(rule, doc, row, item, supplier, 1, "Batch")
 	manufacturing_date = row.get("tp_manufacturing_date")
-	expiry_date = row.get("tp_expiry_date") or default_expiry_date(
-		getdate(manufacturing_date) if manufacturing_date else None,
-		getdate(doc.posting_date),
-		cint(item.shelf_life_in_days),
-	)
+	expiry_date = row_expiry_date(doc, row, item.shelf_life_in_days)
 	batch = frappe.get_doc(
 		{
 			"doctype": "Batch",
@@ -280,23 +276,25 @@ def record_batch_origin(doc, method=None):
 				updates["tp_supplier_lot"] = row.tp_supplier_lot
 			if row.get("tp_manufacturing_date") and (made_here or not stored.manufacturing_date):
 				updates["manufacturing_date"] = row.tp_manufacturing_date
-			if made_here and (expiry_date := row_expiry_date(doc, row)):
-				updates["expiry_date"] = expiry_date
+			if made_here and (row.get("tp_expiry_date") or row.get("tp_manufacturing_date")):
+				# Dates given on the row: the same expiry as a batch a naming rule makes.
+				shelf_life = frappe.get_cached_value("Item", row.item_code, "shelf_life_in_days")
+				if expiry_date := row_expiry_date(doc, row, shelf_life):
+					updates["expiry_date"] = expiry_date
 			if updates:
 				frappe.db.set_value("Batch", batch_no, updates)
 
 
-def row_expiry_date(doc, row):
-	"""The row's expiry date, else its manufacturing date plus the item's shelf life; None
-	when neither is given (the batch keeps what it has)."""
+def row_expiry_date(doc, row, shelf_life_in_days):
+	"""The one expiry rule of an incoming row: its expiry date, else its manufacturing date
+	(or the posting date) plus the item's shelf life; None without a shelf life."""
 	if row.get("tp_expiry_date"):
 		return row.tp_expiry_date
-	if not row.get("tp_manufacturing_date"):
-		return None
+	manufacturing_date = row.get("tp_manufacturing_date")
 	return default_expiry_date(
-		getdate(row.tp_manufacturing_date),
+		getdate(manufacturing_date) if manufacturing_date else None,
 		getdate(doc.posting_date),
-		cint(frappe.get_cached_value("Item", row.item_code, "shelf_life_in_days")),
+		cint(shelf_life_in_days),
 	)
 
 

@@ -14,6 +14,7 @@ named in Traceability Settings.
 import frappe
 from frappe import _
 from frappe.permissions import setup_custom_perms
+from frappe.utils import escape_html
 
 READ = {"read": 1}
 READ_AND_REPORT = {"read": 1, "report": 1}
@@ -137,7 +138,7 @@ def check_may_hold(doctype: str, name: str):
 			_(
 				"Only a user with one of these roles may put stock on hold or release it: {0}. "
 				"A System Manager sets them in Traceability Settings."
-			).format(", ".join(sorted(_(role) for role in allowed)) or _("(none set)")),
+			).format(escape_html(", ".join(sorted(_(role) for role in allowed))) or _("(none set)")),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)

@@ -39,7 +39,10 @@ def one_role_user(role: str) -> str:
 			{"doctype": "User", "email": email, "first_name": role, "send_welcome_email": 0}
 		)
 	user.set("roles", [{"role": role}])
-	user.save(ignore_permissions=True) if not user.is_new() else user.insert(ignore_permissions=True)
+	if user.is_new():
+		user.insert(ignore_permissions=True)
+	else:
+		user.save(ignore_permissions=True)
 	return email
 
 
