@@ -66,9 +66,15 @@ doc_events = {
 	"Item": {
 		"validate": "traceability_plus.item_tracking.validate_item_tracking",
 	},
-	# Whether the form offers Put On Hold / Release Hold to this user.
-	"Batch": {"onload": "traceability_plus.holds.show_hold_buttons"},
-	"Serial No": {"onload": "traceability_plus.holds.show_hold_buttons"},
+	# The form's hold buttons and history; the hold fields change only through holds.py.
+	"Batch": {
+		"onload": "traceability_plus.holds.show_hold_buttons",
+		"validate": "traceability_plus.holds.protect_hold_fields",
+	},
+	"Serial No": {
+		"onload": "traceability_plus.holds.show_hold_buttons",
+		"validate": "traceability_plus.holds.protect_hold_fields",
+	},
 }
 
 # The batch dialog's Auto Fetch: FEFO, no held batch.

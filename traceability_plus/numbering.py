@@ -25,6 +25,7 @@ from traceability_plus.core.naming_pattern import (
 	short_supplier_code,
 )
 from traceability_plus.core.naming_rules import NamingRule, NamingSubject, choose_rule, default_expiry_date
+from traceability_plus.user_text import clean_user_text
 
 RULE_DOCTYPE = "Tracking Naming Rule"
 NEW_STOCK_PURPOSES = ("Manufacture", "Repack", "Material Receipt")
@@ -273,7 +274,8 @@ def record_batch_origin(doc, method=None):
 			if not stored.supplier:
 				updates["supplier"] = doc.supplier
 			if not stored.tp_supplier_lot and row.get("tp_supplier_lot"):
-				updates["tp_supplier_lot"] = row.tp_supplier_lot
+				# Written without a save: cleaned as a saved Data field would be.
+				updates["tp_supplier_lot"] = clean_user_text(row.tp_supplier_lot)
 			if row.get("tp_manufacturing_date") and (made_here or not stored.manufacturing_date):
 				updates["manufacturing_date"] = row.tp_manufacturing_date
 			if made_here and (row.get("tp_expiry_date") or row.get("tp_manufacturing_date")):

@@ -34,6 +34,8 @@ APP_PERMISSIONS = {
 }
 
 DEFAULT_HOLD_ROLES = ("Stock Manager", "Quality Manager")
+# Who may lift a hold that a recall placed without cancelling the recall.
+DEFAULT_RECALL_RELEASE_ROLES = ("Quality Manager",)
 
 # The rights of a permission rule, as DocPerm and Custom DocPerm store them.
 RIGHTS = (
@@ -118,11 +120,20 @@ def sorted_rules(rules: list[dict]) -> list[tuple]:
 
 def hold_roles() -> set[str]:
 	"""The roles that may put stock on hold and release it (Traceability Settings)."""
+	return roles_in_settings("hold_roles")
+
+
+def recall_release_roles() -> set[str]:
+	"""The roles that may release a hold a recall (or another document) placed."""
+	return roles_in_settings("recall_release_roles")
+
+
+def roles_in_settings(fieldname: str) -> set[str]:
 	from traceability_plus.traceability_plus.doctype.traceability_settings.traceability_settings import (
 		get_traceability_settings,
 	)
 
-	return {row.role for row in get_traceability_settings().get("hold_roles") or []}
+	return {row.role for row in get_traceability_settings().get(fieldname) or []}
 
 
 def may_hold() -> bool:
@@ -144,21 +155,47 @@ def check_may_hold(doctype: str, name: str):
 		)
 
 
-def set_default_hold_roles():
-	"""Stock Manager and Quality Manager, when no role is set yet (install, migrate).
-
-	The rows are written on their own: saving the whole settings would validate values
-	an earlier install left (a label template not made again yet)."""
-	if frappe.get_all("Traceability Hold Role", filters={"parent": "Traceability Settings"}, limit=1):
+def check_may_release_recall_hold(reference_doctype: str, reference_name: str):
+	"""Throw unless the user has a role that may lift a hold another document placed."""
+	if recall_release_roles().intersection(frappe.get_roles()):
 		return
-	roles = [role for role in DEFAULT_HOLD_ROLES if frappe.db.exists("Role", role)]
+	frappe.throw(
+		_(
+			"{0} {1} placed this hold: it is released when that document is cancelled, or by a "
+			"user with one of these roles: {2}. A System Manager sets them in Traceability Settings."
+		).format(
+			_(reference_doctype),
+			escape_html(reference_name or ""),
+			escape_html(", ".join(sorted(_(role) for role in recall_release_roles()))) or _("(none set)"),
+		),
+		frappe.PermissionError,
+		title=_("Not Permitted"),
+	)
+
+
+def set_default_hold_roles():
+	"""The default roles that hold and release, when none is set yet (install, migrate)."""
+	set_default_roles("hold_roles", DEFAULT_HOLD_ROLES)
+	set_default_roles("recall_release_roles", DEFAULT_RECALL_RELEASE_ROLES)
+
+
+def set_default_roles(parentfield: str, default_roles: tuple[str, ...]):
+	"""The rows are written on their own: saving the whole settings would validate values
+	an earlier install left (a label template not made again yet)."""
+	if frappe.get_all(
+		"Traceability Hold Role",
+		filters={"parent": "Traceability Settings", "parentfield": parentfield},
+		limit=1,
+	):
+		return
+	roles = [role for role in default_roles if frappe.db.exists("Role", role)]
 	for idx, role in enumerate(roles, start=1):
 		frappe.get_doc(
 			{
 				"doctype": "Traceability Hold Role",
 				"parent": "Traceability Settings",
 				"parenttype": "Traceability Settings",
-				"parentfield": "hold_roles",
+				"parentfield": parentfield,
 				"idx": idx,
 				"role": role,
 			}

@@ -1,10 +1,40 @@
-// Hold and Release buttons on the Batch and Serial No forms, and the hold's headline.
-// Both buttons ask for the reason; the server records who and when, and writes the timeline.
+// Hold and Release buttons on the Batch and Serial No forms, the hold's headline and the
+// hold history. Both buttons ask for the reason; the server records who and when.
+
+function traceability_plus_hold_history(frm) {
+	const history = (frm.doc.__onload || {}).tp_hold_history || [];
+	if (!history.length) {
+		return;
+	}
+	const esc = frappe.utils.escape_html;
+	const rows = history
+		.map(
+			(event) => `<tr>
+				<td>${esc(frappe.datetime.str_to_user(event.logged_on))}</td>
+				<td>${esc(event.action === "Hold" ? __("Hold") : __("Release"))}</td>
+				<td>${esc(event.user || "")}</td>
+				<td>${esc(event.reason || "")}</td>
+				<td>${esc(event.reference_name ? `${__(event.reference_doctype)} ${event.reference_name}` : "")}</td>
+			</tr>`
+		)
+		.join("");
+	frm.dashboard.add_section(
+		`<table class="table table-sm small" data-tp-hold-history>
+			<thead><tr>
+				<th>${esc(__("On"))}</th><th>${esc(__("Action"))}</th><th>${esc(__("User"))}</th>
+				<th>${esc(__("Reason"))}</th><th>${esc(__("Placed or Released For"))}</th>
+			</tr></thead>
+			<tbody>${rows}</tbody>
+		</table>`,
+		__("Hold History")
+	);
+}
 
 function traceability_plus_hold_buttons(frm) {
 	if (frm.is_new()) {
 		return;
 	}
+	traceability_plus_hold_history(frm);
 	const on_hold = frm.doc.tp_on_hold;
 	if (on_hold) {
 		// Everyone who opens the form sees why the stock cannot leave.

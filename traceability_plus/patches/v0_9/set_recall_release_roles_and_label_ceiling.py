@@ -1,0 +1,8 @@
+from traceability_plus.install import set_missing_settings_defaults
+from traceability_plus.permissions import set_default_hold_roles
+
+
+def execute():
+	"""Who may release a recall's hold (default Quality Manager); the labels ceiling's default."""
+	set_missing_settings_defaults()
+	set_default_hold_roles()
