@@ -114,6 +114,22 @@ def permitted_warehouses(company: str, warehouse: str | None = None) -> list[str
 	return frappe.get_list("Warehouse", filters=filters, pluck="name", limit_page_length=0)
 
 
+def readable_names(doctype: str, names: set[str]) -> set[str]:
+	"""The documents among `names` that the user may read (user permissions, sharing, owner)."""
+	if not names or not frappe.has_permission(doctype, "read"):
+		return set()
+	return set(
+		frappe.get_list(doctype, filters={"name": ("in", list(names))}, pluck="name", limit_page_length=0)
+	)
+
+
+def hidden_rows_message(hidden: int) -> str | None:
+	"""The line a report adds when it left out rows the user may not read."""
+	if not hidden:
+		return None
+	return _("{0} rows are not shown: they are of warehouses or documents you may not read.").format(hidden)
+
+
 def items_in_scope(item_code: str | None = None, item_group: str | None = None) -> list[str] | None:
 	"""The items a report's filters name: one item, the items of a group and its subgroups,
 	or None for every item."""

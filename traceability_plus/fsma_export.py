@@ -14,7 +14,7 @@ from frappe import _
 from frappe.contacts.doctype.address.address import get_default_address
 from frappe.utils.xlsxutils import make_xlsx
 
-from traceability_plus.batch_stock import item_details
+from traceability_plus.batch_stock import item_details, readable_names
 from traceability_plus.core.fsma import (
 	HEADINGS,
 	Sources,
@@ -142,9 +142,13 @@ def party_locations(events: Iterable[Movement]) -> dict[Voucher, str]:
 	details = {}
 	for party_type in {party_type for party_type, _party in parties.values()}:
 		details[party_type] = party_details(party_type, {p for t, p in parties.values() if t == party_type})
+	# A customer's or supplier's address and phone go in only for a user who may read the Address.
 	addresses = address_details(
-		set(voucher_address.values())
-		| {d.address for per_type in details.values() for d in per_type.values() if d.address}
+		readable_names(
+			"Address",
+			set(voucher_address.values())
+			| {d.address for per_type in details.values() for d in per_type.values() if d.address},
+		)
 	)
 	locations = {}
 	for voucher, (party_type, party) in parties.items():

@@ -8,9 +8,12 @@ recall and to the customer, so both timelines show them; sending queues them thr
 Frappe's Email Queue like any email sent from the desk.
 """
 
+import html
+
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
+from markupsafe import escape
 
 from traceability_plus.recall_jobs import enqueue_recall_job, progress_reporter
 
@@ -75,31 +78,40 @@ def recall_notice_html() -> str:
 
 
 def notice_context(recall, customer_row, shipments: list, item_names: dict[str, str]) -> dict:
-	"""What the template can use for one customer."""
+	"""What the template can use for one customer, every text escaped for the HTML body.
+
+	Frappe renders Email Templates without autoescaping, and a submitted recall's reason,
+	like a customer's or an item's name, is user text. `markupsafe.escape` returns Markup,
+	so a template that escapes again (`{{ reason | e }}`) does not escape twice."""
 	return {
-		"recall": recall.name,
-		"recall_type": _(recall.recall_type),
-		"severity": _(recall.severity) if recall.severity else None,
-		"reason": recall.reason,
-		"company": recall.company,
-		"instructions": recall.customer_instructions,
-		"customer": customer_row.customer,
-		"customer_name": customer_row.customer_name,
-		"contact_name": customer_row.contact_name,
+		"recall": as_html(recall.name),
+		"recall_type": as_html(_(recall.recall_type)),
+		"severity": as_html(_(recall.severity)) if recall.severity else None,
+		"reason": as_html(recall.reason),
+		"company": as_html(recall.company),
+		"instructions": as_html(recall.customer_instructions),
+		"customer": as_html(customer_row.customer),
+		"customer_name": as_html(customer_row.customer_name),
+		"contact_name": as_html(customer_row.contact_name),
 		"lines": [
 			{
-				"item_code": row.item_code,
-				"item_name": item_names.get(row.item_code, row.item_code),
-				"lot": row.batch_no or row.serial_no,
+				"item_code": as_html(row.item_code),
+				"item_name": as_html(item_names.get(row.item_code, row.item_code)),
+				"lot": as_html(row.batch_no or row.serial_no),
 				"qty": frappe.utils.cstr(row.qty).removesuffix(".0"),
-				"stock_uom": row.stock_uom,
-				"voucher_no": row.voucher_no,
+				"stock_uom": as_html(row.stock_uom),
+				"voucher_no": as_html(row.voucher_no),
 				"posting_date": frappe.utils.formatdate(row.posting_date),
 			}
 			for row in shipments
 			if row.qty > 0
 		],
 	}
+
+
+def as_html(value: str | None):
+	"""Text made safe to place in HTML; empty stays empty, so `{% if %}` still works."""
+	return escape(value) if value else value
 
 
 def draft_notifications(recall, progress=None):
@@ -129,7 +141,8 @@ def draft_notifications(recall, progress=None):
 				"communication_type": "Communication",
 				"communication_medium": "Email",
 				"sent_or_received": "Sent",
-				"subject": email["subject"],
+				# The subject is plain text: the escaping was for the HTML body only.
+				"subject": html.unescape(email["subject"]),
 				"content": email["message"],
 				"recipients": row.email_id,
 				"email_template": template.name,
@@ -154,14 +167,17 @@ def enqueue_draft_notifications(recall: str):
 def draft_notifications_in_background(recall: str):
 	doc = frappe.get_doc("Product Recall", recall)
 	draft_notifications(doc, progress_reporter(recall, _("Notifications of {0}").format(recall)))
+	doc.flags.recall_action = True
 	doc.save()
 
 
 @frappe.whitelist(methods=["POST"])
 def send_notifications(name: str) -> dict:
 	"""Send Notifications: queue every draft notification of a submitted recall."""
+	frappe.get_doc("Product Recall", name).check_permission("submit")
+	# One sender at a time: a second click waits here, then finds no draft left.
+	frappe.db.get_value("Product Recall", name, "name", for_update=True)
 	recall = frappe.get_doc("Product Recall", name)
-	recall.check_permission("submit")
 	if recall.docstatus != 1 or recall.is_mock:
 		frappe.throw(_("Notifications are sent for a submitted recall or market withdrawal only."))
 	drafts = [row for row in recall.customers if row.notification_status == DRAFT]
@@ -185,12 +201,17 @@ def send_in_background(recall: str):
 
 def send_drafts(recall, progress=None) -> int:
 	drafts = [row for row in recall.customers if row.notification_status == DRAFT]
+	sent = 0
 	for index, row in enumerate(drafts):
 		if progress and index % 50 == 0:
 			progress(int(100 * index / len(drafts)), _("Sending notifications"))
 		communication = frappe.get_doc("Communication", row.notification)
+		if (communication.reference_doctype, communication.reference_name) != (recall.doctype, recall.name):
+			continue  # a notification is only ever one this recall drafted
 		communication.send_email()
 		row.notification_status = SENT
+		sent += 1
 	recall.notifications_sent_on = now_datetime()
+	recall.flags.recall_action = True
 	recall.save()
-	return len(drafts)
+	return sent

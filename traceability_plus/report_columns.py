@@ -1,6 +1,7 @@
 """Columns that the app's reports share, so a batch or a voucher looks the same in each."""
 
 from frappe import _
+from frappe.utils import escape_html, strip_html_tags
 
 
 def column(label: str, fieldname: str, fieldtype: str = "Data", options: str | None = None, width: int = 120):
@@ -49,3 +50,12 @@ def expiry_columns() -> list[dict]:
 		column(_("Expiry Date"), "expiry_date", "Date", width=110),
 		column(_("Days To Expiry"), "days_to_expiry", "Int", width=90),
 	]
+
+
+def shown_as_text(value: str | None) -> str | None:
+	"""User text for a report cell: the grid shows a cell as HTML, and text written with
+	`frappe.db.set_value` or on a submitted document was never cleaned by Frappe. Tags of
+	rich text (a Warranty Claim's complaint) are dropped; what is left shows as typed."""
+	if not value:
+		return value
+	return escape_html(strip_html_tags(value))

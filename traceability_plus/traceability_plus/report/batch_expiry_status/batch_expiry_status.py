@@ -22,6 +22,7 @@ from traceability_plus.report_columns import (
 	column,
 	expiry_columns,
 	item_columns,
+	shown_as_text,
 	warehouse_column,
 )
 
@@ -69,7 +70,9 @@ def get_data(filters) -> list[dict]:
 				"expiry_date": expiry,
 				"days_to_expiry": days_left,
 				"status": status,
-				"hold_reason": held[balance.batch_no].tp_hold_reason if balance.on_hold else None,
+				"hold_reason": shown_as_text(held[balance.batch_no].tp_hold_reason)
+				if balance.on_hold
+				else None,
 				"warehouse": balance.warehouse,
 				"qty": balance.qty,
 				"stock_uom": balance.stock_uom,

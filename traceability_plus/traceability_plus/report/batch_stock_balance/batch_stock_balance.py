@@ -22,6 +22,7 @@ from traceability_plus.report_columns import (
 	column,
 	expiry_columns,
 	item_columns,
+	shown_as_text,
 	warehouse_column,
 )
 
@@ -63,7 +64,7 @@ def get_data(filters) -> list[dict]:
 				"days_to_expiry": days_to_expiry(expiry, on_date),
 				"expiry_status": _(expiry_status(expiry, on_date, alert_days).value),
 				"on_hold": batch.tp_on_hold or 0,
-				"hold_reason": batch.tp_hold_reason,
+				"hold_reason": shown_as_text(batch.tp_hold_reason),
 			}
 		)
 	rows.sort(key=lambda row: (row["item_code"], row["batch_no"], row["warehouse"]))

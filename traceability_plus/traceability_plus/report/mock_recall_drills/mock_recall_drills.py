@@ -9,44 +9,66 @@ from frappe import _
 from frappe.utils import add_days, getdate
 
 from traceability_plus.batch_stock import require_company
-from traceability_plus.report_columns import column
+from traceability_plus.report_columns import column, shown_as_text
 
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
 	require_company(filters)
 	frappe.has_permission("Product Recall", "read", throw=True)
-	return get_columns(), get_data(filters)
+	drills = get_data(filters)
+	hidden = count_drills(filters) - len(drills)
+	message = (
+		_("{0} drills of this company are not shown: you may not read them.").format(hidden)
+		if hidden
+		else None
+	)
+	return get_columns(), drills, message
+
+
+def drill_filters(filters) -> list[list]:
+	conditions = [
+		["recall_type", "=", "Mock Recall"],
+		["company", "=", filters.company],
+		["docstatus", "<", 2],
+	]
+	if filters.from_date:
+		conditions.append(["started_on", ">=", getdate(filters.from_date)])
+	if filters.to_date:
+		conditions.append(["started_on", "<", add_days(getdate(filters.to_date), 1)])
+	return conditions
 
 
 def get_data(filters) -> list[dict]:
-	recall = frappe.qb.DocType("Product Recall")
-	query = (
-		frappe.qb.from_(recall)
-		.select(
-			recall.name,
-			recall.status,
-			recall.started_on,
-			recall.traced_on,
-			recall.time_to_trace,
-			recall.completed_on,
-			recall.time_to_complete,
-			recall.affected_lot_count,
-			recall.customer_count,
-			recall.accounted_share,
-			recall.unexplained_qty,
-			recall.reason,
-		)
-		.where(recall.recall_type == "Mock Recall")
-		.where(recall.company == filters.company)
-		.where(recall.docstatus < 2)
-		.orderby(recall.started_on, order=frappe.qb.desc)
+	"""The drills the user may read: Frappe's list rules (user permissions, sharing, owner)."""
+	drills = frappe.get_list(
+		"Product Recall",
+		filters=drill_filters(filters),
+		fields=[
+			"name",
+			"status",
+			"started_on",
+			"traced_on",
+			"time_to_trace",
+			"completed_on",
+			"time_to_complete",
+			"affected_lot_count",
+			"customer_count",
+			"accounted_share",
+			"unexplained_qty",
+			"reason",
+		],
+		order_by="started_on desc",
+		limit_page_length=0,
 	)
-	if filters.from_date:
-		query = query.where(recall.started_on >= getdate(filters.from_date))
-	if filters.to_date:
-		query = query.where(recall.started_on < add_days(getdate(filters.to_date), 1))
-	return query.run(as_dict=True)
+	for drill in drills:
+		drill.reason = shown_as_text(drill.reason)
+	return drills
+
+
+def count_drills(filters) -> int:
+	"""All drills of the filters, to say how many the user was not shown."""
+	return frappe.db.count("Product Recall", filters=drill_filters(filters))
 
 
 def get_columns() -> list[dict]:

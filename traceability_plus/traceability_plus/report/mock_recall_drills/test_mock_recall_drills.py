@@ -47,7 +47,9 @@ class TestMockRecallDrills(IntegrationTestCase):
 		drill.reload()
 		recall = make_recall(self.batch_no, "Recall")
 
-		_columns, rows = execute({"company": TEST_COMPANY, "from_date": nowdate(), "to_date": nowdate()})
+		_columns, rows, *_message = execute(
+			{"company": TEST_COMPANY, "from_date": nowdate(), "to_date": nowdate()}
+		)
 		names = [row.name for row in rows]
 		self.assertIn(drill.name, names)
 		self.assertNotIn(recall.name, names)
@@ -58,7 +60,7 @@ class TestMockRecallDrills(IntegrationTestCase):
 		)
 		self.assertGreaterEqual(row.time_to_trace, 30 * 60)
 
-		_columns, rows = execute({"company": TEST_COMPANY, "to_date": add_days(nowdate(), -1)})
+		_columns, rows, *_message = execute({"company": TEST_COMPANY, "to_date": add_days(nowdate(), -1)})
 		self.assertNotIn(drill.name, [row.name for row in rows])
 
 	def test_company_is_required(self):

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from traceability_plus.batch_stock import require_company
+from traceability_plus.batch_stock import hidden_rows_message, permitted_warehouses, require_company
 from traceability_plus.core.genealogy import (
 	BACKWARD,
 	FORWARD,
@@ -34,7 +34,8 @@ BOTH = "Both"
 def execute(filters: dict | None = None):
 	filters = validate_filters(frappe._dict(filters or {}))
 	result = recall_trace(filters)
-	return get_columns(), result["rows"], get_message(result["balance"]), None, get_summary(result)
+	message = " ".join(filter(None, [get_message(result["balance"]), hidden_rows_message(result["hidden"])]))
+	return get_columns(), result["rows"], message, None, get_summary(result)
 
 
 def validate_filters(filters: frappe._dict) -> frappe._dict:
@@ -71,6 +72,15 @@ def recall_trace(filters: frappe._dict) -> dict:
 	)
 	balance = mass_balances(movements, {start}, {start: sum(stock.values())})[start]
 
+	# The trace follows every movement; the user is shown those of warehouses they may read.
+	# The mass balance stays the whole lot's: it is the proof that nothing is missing.
+	warehouses = set(permitted_warehouses(filters.company))
+	shown = {
+		direction: [
+			(depth, s) for depth, s in tree_order(steps[direction]) if s.movement.warehouse in warehouses
+		]
+		for direction in directions
+	}
 	rows = [start_row(start, filters, balance)]
 	for direction in directions:
 		rows.append(
@@ -81,11 +91,12 @@ def recall_trace(filters: frappe._dict) -> dict:
 				"movement": direction_heading(direction),
 			}
 		)
-		rows += [step_row(step, depth + 2) for depth, step in tree_order(steps[direction])]
+		rows += [step_row(step, depth + 2) for depth, step in shown[direction]]
 	return {
 		"rows": rows,
-		"steps": [s for direction in directions for s in steps[direction]],
+		"steps": [s for direction in directions for _depth, s in shown[direction]],
 		"balance": balance,
+		"hidden": sum(len(steps[d]) - len(shown[d]) for d in directions),
 	}
 
 

@@ -11,7 +11,12 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
-from traceability_plus.batch_stock import require_company
+from traceability_plus.batch_stock import (
+	hidden_rows_message,
+	permitted_warehouses,
+	readable_names,
+	require_company,
+)
 from traceability_plus.core.genealogy import SELLING_VOUCHERS, Movement
 from traceability_plus.core.warranty import (
 	NOT_DELIVERED,
@@ -21,7 +26,13 @@ from traceability_plus.core.warranty import (
 	warranty_expiry_date,
 	warranty_status,
 )
-from traceability_plus.report_columns import column, party_columns, serial_column, voucher_columns
+from traceability_plus.report_columns import (
+	column,
+	party_columns,
+	serial_column,
+	shown_as_text,
+	voucher_columns,
+)
 from traceability_plus.stock_movements import StockMovements, kind_label
 
 SERIAL_NO_LIMIT = 5000  # serial numbers per run; narrow the filters for more
@@ -31,9 +42,20 @@ def execute(filters: dict | None = None):
 	filters = validate_filters(frappe._dict(filters or {}))
 	if filters.serial_no:
 		history = serial_histories(filters, [filters.serial_no])[0]
-		return timeline_columns(), timeline_rows(history), None, None, serial_summary(history)
+		return (
+			timeline_columns(),
+			timeline_rows(history),
+			hidden_rows_message(history.hidden),
+			None,
+			serial_summary(history),
+		)
 	serial_nos = serials_in_scope(filters)
-	return summary_columns(), [summary_row(h) for h in serial_histories(filters, serial_nos)]
+	histories = serial_histories(filters, serial_nos)
+	return (
+		summary_columns(),
+		[summary_row(h) for h in histories],
+		hidden_rows_message(sum(h.hidden for h in histories)),
+	)
 
 
 def validate_filters(filters: frappe._dict) -> frappe._dict:
@@ -131,6 +153,10 @@ def serial_histories(filters, serial_nos: list[str]) -> list[frappe._dict]:
 		movements_of[movement.serial_no].append(movement)
 	claims = warranty_claims(serial_nos)
 	visits = maintenance_visits(serial_nos)
+	# What the user may read: movements of their warehouses, claims and visits they may open.
+	warehouses = set(permitted_warehouses(filters.company))
+	readable = readable_names("Warranty Claim", {c.name for rows in claims.values() for c in rows})
+	readable |= readable_names("Maintenance Visit", {v.name for rows in visits.values() for v in rows})
 
 	histories = []
 	for serial in sorted(serials, key=lambda row: row.name):
@@ -141,16 +167,28 @@ def serial_histories(filters, serial_nos: list[str]) -> list[frappe._dict]:
 			cint(serial.warranty_period),
 			getdate(serial.warranty_expiry_date) if serial.warranty_expiry_date else None,
 		)
+		movements = movements_of[serial.name]
+		serial_claims, serial_visits = claims.get(serial.name, []), visits.get(serial.name, [])
+		shown_movements = [m for m in movements if m.warehouse in warehouses]
+		shown_claims = [c for c in serial_claims if c.name in readable]
+		shown_visits = [v for v in serial_visits if v.name in readable]
 		histories.append(
 			frappe._dict(
 				serial_no=serial.name,
 				item_code=serial.item_code,
-				movements=movements_of[serial.name],
+				# The warranty follows the whole life; only what the user may read is listed.
+				movements=shown_movements,
 				life=life,
 				warranty_expiry_date=expiry,
 				warranty_status=warranty_status(delivered_on, expiry, today),
-				claims=claims.get(serial.name, []),
-				visits=visits.get(serial.name, []),
+				claims=shown_claims,
+				visits=shown_visits,
+				hidden=len(movements)
+				+ len(serial_claims)
+				+ len(serial_visits)
+				- len(shown_movements)
+				- len(shown_claims)
+				- len(shown_visits),
 			)
 		)
 	return histories
@@ -253,7 +291,7 @@ def timeline_rows(history) -> list[dict]:
 			"voucher_no": claim.name,
 			"party_type": "Customer",
 			"party": claim.customer,
-			"details": f"{_(claim.status)}: {claim.complaint}",
+			"details": shown_as_text(f"{_(claim.status)}: {claim.complaint or ''}"),
 		}
 		for claim in history.claims
 	]
@@ -265,7 +303,7 @@ def timeline_rows(history) -> list[dict]:
 			"voucher_no": visit.name,
 			"party_type": "Customer",
 			"party": visit.customer,
-			"details": f"{_(visit.completion_status)}: {visit.work_done}",
+			"details": shown_as_text(f"{_(visit.completion_status)}: {visit.work_done or ''}"),
 		}
 		for visit in history.visits
 	]

@@ -55,7 +55,7 @@ class TestSerialWarrantyHistory(IntegrationTestCase):
 		self.sales_return = sales_return
 
 	def history(self, **filters):
-		_columns, rows = execute({"company": TEST_COMPANY, **filters})
+		_columns, rows, *_message = execute({"company": TEST_COMPANY, **filters})
 		return {row["serial_no"]: row for row in rows}
 
 	def test_each_serial_with_supplier_customer_and_warranty(self):
