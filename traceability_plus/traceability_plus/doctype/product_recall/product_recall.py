@@ -6,8 +6,18 @@ hold what is left on submit, tell every customer, and measure the recall or the 
 
 import frappe
 from frappe import _
+from frappe.model import no_value_fields, table_fields
 from frappe.model.document import Document
-from frappe.utils import flt, now_datetime, time_diff_in_seconds
+from frappe.utils import (
+	cint,
+	cstr,
+	escape_html,
+	flt,
+	get_datetime,
+	getdate,
+	now_datetime,
+	time_diff_in_seconds,
+)
 
 from traceability_plus.core.genealogy import Lot
 from traceability_plus.core.recall import BATCH, SERIAL_NO, recall_effectiveness, recovered_per_customer
@@ -33,6 +43,10 @@ SNAPSHOT_FIELDS = (
 	"accounted_share",
 	"unexplained_qty",
 )
+# What Trace writes besides the snapshot: evidence of when and of which lots.
+TRACE_FIELDS = (*SNAPSHOT_FIELDS, "traced_on", "traced_lots_key", "time_to_trace")
+# What a user may change on a submitted recall; its actions (close-out, notices) write the rest.
+USER_EDITABLE_AFTER_SUBMIT = {"close_note", "destroyed_qty"}
 
 
 class ProductRecall(Document):
@@ -51,6 +65,29 @@ class ProductRecall(Document):
 				_(
 					"The affected customers are the ones the recall traced: none can be added or removed after submit."
 				)
+			)
+		if before and not self.flags.recall_action:
+			self.check_only_user_fields_changed(before)
+
+	def check_only_user_fields_changed(self, before):
+		"""A request that saves a submitted recall may change the close note and the destroyed
+		quantities; statuses, notifications and figures come from the recall's own actions."""
+		changed = [
+			self.meta.get_label(fieldname)
+			for fieldname in changed_fields(before, self, allowed_on_submit_fields(self.meta))
+		]
+		for row, before_row in zip(self.customers, before.customers, strict=True):
+			changed += [
+				_("Customers row #{0}: {1}").format(row.idx, _(row.meta.get_label(fieldname)))
+				for fieldname in changed_fields(before_row, row, allowed_on_submit_fields(row.meta))
+			]
+		if changed:
+			frappe.throw(
+				_("These are written by the recall's own actions, not by saving it: {0}.").format(
+					escape_html(", ".join(changed))
+				),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
 			)
 
 	def on_update(self):
@@ -102,11 +139,13 @@ class ProductRecall(Document):
 	def trace(self):
 		"""Trace the start lots and keep the snapshot, or leave it to a background job when the
 		trace reaches many customers or the user asked for it."""
+		if self.flags.trace_in_background and not self.flags.in_trace_job:
+			self.keep_stored_trace()  # until the job traces, nothing of the request is kept
+			return
 		traced = RecallTrace(self.company, self.start_lots())
-		if not self.flags.in_trace_job and (
-			self.flags.trace_in_background or len(traced.customers) > TRACE_IN_BACKGROUND_ABOVE
-		):
+		if not self.flags.in_trace_job and len(traced.customers) > TRACE_IN_BACKGROUND_ABOVE:
 			self.flags.trace_in_background = True
+			self.keep_stored_trace()
 			return
 		self.set_snapshot(build_snapshot(traced, self.flags.progress))
 
@@ -120,6 +159,13 @@ class ProductRecall(Document):
 		self.started_on = self.started_on or self.traced_on
 		self.time_to_trace = max(time_diff_in_seconds(self.traced_on, self.started_on), 0)
 
+	def keep_stored_trace(self):
+		stored = self.get_doc_before_save()
+		for table in SNAPSHOT_TABLES:
+			self.set(table, [row.as_dict() for row in stored.get(table)] if stored else [])
+		for fieldname in TRACE_FIELDS:
+			self.set(fieldname, stored.get(fieldname) if stored else None)
+
 	def draft_status(self) -> str:
 		return "Traced" if self.traced_on and self.traced_lots_key == self.lots_key() else "Draft"
 
@@ -130,6 +176,7 @@ class ProductRecall(Document):
 			frappe.throw(_("The trace is still running in the background: submit when it has finished."))
 		if not self.traced_on or self.traced_lots_key != self.lots_key():
 			frappe.throw(_("Trace the recall before submitting it: click Trace, or save it."))
+		self.check_trace_is_the_stored_one()
 		self.status = "Open"
 		if not self.is_mock:
 			self.hold_affected_lots()
@@ -141,6 +188,20 @@ class ProductRecall(Document):
 	def on_submit(self):
 		if self.flags.draft_notifications_in_background:
 			enqueue_draft_notifications(self.name)
+
+	def check_trace_is_the_stored_one(self):
+		"""Submit keeps what the server traced and saved, never a snapshot sent with the request:
+		the snapshot decides which lots are held, who is told and what a drill scores."""
+		stored = self.get_doc_before_save()
+		differences = trace_differences(stored, self) if stored else [_("the recall was never saved")]
+		if differences:
+			frappe.throw(
+				_(
+					"The trace results sent with this submit differ from the ones the server traced "
+					"({0}). Only Trace writes them: reload the recall, trace it again and submit."
+				).format(escape_html(", ".join(differences))),
+				title=_("Trace Changed"),
+			)
 
 	def hold_affected_lots(self):
 		"""Hold every affected lot that still has stock, with the recall as the reason."""
@@ -210,6 +271,56 @@ class ProductRecall(Document):
 		self.status = "Completed" if self.is_mock else "Closed"
 
 
+def trace_differences(stored: Document, sent: Document) -> list[str]:
+	"""The labels of the trace fields and snapshot tables whose values differ."""
+	differences = [sent.meta.get_label(f) for f in changed_fields(stored, sent, TRACE_FIELDS)]
+	for table in SNAPSHOT_TABLES:
+		stored_rows, sent_rows = stored.get(table), sent.get(table)
+		if len(stored_rows) != len(sent_rows) or any(
+			changed_fields(a, b, value_fields(a.meta)) for a, b in zip(stored_rows, sent_rows, strict=True)
+		):
+			differences.append(_(sent.meta.get_label(table)))
+	return differences
+
+
+def changed_fields(before: Document, after: Document, fieldnames) -> list[str]:
+	return [
+		fieldname
+		for fieldname in fieldnames
+		if comparable(before.meta, fieldname, before.get(fieldname))
+		!= comparable(after.meta, fieldname, after.get(fieldname))
+	]
+
+
+def comparable(meta, fieldname: str, value):
+	"""One form for a value read from the database and the same value sent as JSON."""
+	fieldtype = meta.get_field(fieldname).fieldtype
+	if fieldtype in ("Float", "Percent", "Currency", "Duration"):
+		return flt(value, 6)
+	if fieldtype in ("Int", "Check"):
+		return cint(value)
+	if fieldtype == "Date":
+		return getdate(value) if value else None
+	if fieldtype == "Datetime":
+		return get_datetime(value) if value else None
+	return cstr(value) or None
+
+
+def value_fields(meta) -> list[str]:
+	return [df.fieldname for df in meta.fields if df.fieldtype not in no_value_fields]
+
+
+def allowed_on_submit_fields(meta) -> list[str]:
+	return [
+		df.fieldname
+		for df in meta.fields
+		if df.allow_on_submit
+		and df.fieldtype not in no_value_fields
+		and df.fieldtype not in table_fields
+		and df.fieldname not in USER_EDITABLE_AFTER_SUBMIT
+	]
+
+
 def vouchers_recorded_after(voucher_nos: set[str], moment) -> set[str]:
 	"""The vouchers whose stock ledger entries were written after `moment`: those the
 	snapshot taken at that moment did not see."""
@@ -256,12 +367,13 @@ def get_recall(name: str, permission: str) -> ProductRecall:
 
 
 @frappe.whitelist(methods=["POST"])
-def trace_recall(name: str, in_background: bool = False) -> dict:
+def trace_recall(name: str, in_background: bool | str = False) -> dict:
 	"""The Trace button: trace again and keep the new snapshot (a draft only)."""
 	doc = get_recall(name, "write")
 	if doc.docstatus != 0:
 		frappe.throw(_("Only a draft recall can be traced again: its snapshot is what was recalled."))
-	doc.flags.trace_in_background = frappe.parse_json(in_background) or None
+	# A form sends 1 or "true"; a script may send "yes": any of them asks for the background.
+	doc.flags.trace_in_background = str(in_background).strip().lower() in ("1", "true", "yes", "on") or None
 	doc.save()
 	return {"status": doc.status, "customer_count": doc.customer_count}
 
@@ -271,6 +383,7 @@ def update_close_out(name: str) -> dict:
 	doc = get_recall(name, "submit")
 	check_open_recall(doc)
 	doc.update_close_out()
+	doc.flags.recall_action = True
 	doc.save()
 	return {"recovered_qty": doc.recovered_qty, "effectiveness": doc.effectiveness}
 
@@ -285,6 +398,7 @@ def close_recall(name: str, note: str) -> dict:
 		)
 	doc.update_close_out()
 	doc.complete(note)
+	doc.flags.recall_action = True
 	doc.save()
 	return {"status": doc.status, "effectiveness": doc.effectiveness}
 
@@ -300,6 +414,7 @@ def complete_drill(name: str) -> dict:
 	if doc.docstatus == 0:
 		doc.submit()
 	doc.complete()
+	doc.flags.recall_action = True
 	doc.save()
 	return {"status": doc.status, "time_to_complete": doc.time_to_complete}
 
@@ -310,6 +425,11 @@ def make_quarantine_transfer(name: str) -> str:
 	doc = get_recall(name, "submit")
 	frappe.has_permission("Stock Entry", "create", throw=True)
 	check_open_recall(doc)
+	if (
+		doc.quarantine_transfer
+		and frappe.db.get_value("Stock Entry", doc.quarantine_transfer, "docstatus") == 0
+	):
+		return doc.quarantine_transfer  # the draft made before: one transfer to check and submit
 	quarantine = get_traceability_settings().quarantine_warehouse
 	if not quarantine:
 		frappe.throw(_("Set a Quarantine Warehouse in Traceability Settings first."))
