@@ -4,6 +4,10 @@ Needs no site: run it with any Python that has the app's dependencies (the test 
 or the bench's env):
 
     python benchmarks/labels.py --labels 1000
+    python benchmarks/labels.py --labels 20000 --rounds 1 --approaches vector,vector-in-parts
+
+vector-in-parts is how a background run renders (PDFs of 2,000 labels): its peak memory
+should stay that of one part whatever the run's size, where one whole PDF grows with it.
 
 The app's way (traceability_plus.core.labels) has python-barcode encode the modules and
 reportlab draw them as rectangles. The naive way renders a PNG per label with
@@ -76,7 +80,38 @@ def png_per_label(count: int) -> bytes:
 	return buffer.getvalue()
 
 
-APPROACHES = {"vector": vector_labels, "png-per-label": png_per_label}
+def vector_labels_in_parts(count: int) -> int:
+	"""The background job's way: labels made one at a time, PDFs of 2,000 labels each
+	(traceability_plus.labels.LABELS_PER_PART), each dropped once made as the job drops it
+	once attached; returns the total size."""
+	from traceability_plus.core.gs1 import element_string
+	from traceability_plus.core.labels import (
+		GS1_128,
+		Barcode,
+		Label,
+		LabelTemplate,
+		PageLayout,
+		render_label_parts,
+	)
+
+	def labels():
+		for n in range(count):
+			es = element_string(
+				gtin=GTIN, batch=f"L{n:07d}", expiry_date=date(2027, 1, 31), serial=f"S{n:06d}"
+			)
+			yield Label(
+				("Paracetamol 500 mg", f"Batch L{n:07d}"),
+				Barcode(GS1_128, es.barcode_data, es.human_readable),
+			)
+
+	return sum(len(part) for part in render_label_parts(LabelTemplate(PageLayout(100, 50)), labels(), 2000))
+
+
+APPROACHES = {
+	"vector": vector_labels,
+	"vector-in-parts": vector_labels_in_parts,
+	"png-per-label": png_per_label,
+}
 
 
 def run_one(approach: str, count: int) -> dict:
@@ -85,7 +120,8 @@ def run_one(approach: str, count: int) -> dict:
 	pdf = APPROACHES[approach](count)
 	elapsed = time.perf_counter() - started
 	peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-	return {"seconds": elapsed, "peak_mib": peak_kib / 1024, "pdf_kib": len(pdf) / 1024}
+	size = pdf if isinstance(pdf, int) else len(pdf)
+	return {"seconds": elapsed, "peak_mib": peak_kib / 1024, "pdf_kib": size / 1024}
 
 
 def main():
@@ -93,13 +129,16 @@ def main():
 	parser.add_argument("--labels", type=int, default=1000)
 	parser.add_argument("--rounds", type=int, default=3)
 	parser.add_argument("--approach", choices=sorted(APPROACHES), help=argparse.SUPPRESS)
+	parser.add_argument(
+		"--approaches", default=",".join(APPROACHES), help="comma-separated, of: " + ", ".join(APPROACHES)
+	)
 	args = parser.parse_args()
 	if args.approach:  # a child process: one measurement, as JSON
 		print(json.dumps(run_one(args.approach, args.labels)))
 		return
 
-	print(f"{args.labels} GS1-128 labels into one PDF, best of {args.rounds} fresh processes")
-	for approach in APPROACHES:
+	print(f"{args.labels} GS1-128 labels, best of {args.rounds} fresh processes")
+	for approach in args.approaches.split(","):
 		results = []
 		for _round in range(args.rounds):
 			output = subprocess.run(

@@ -19,6 +19,7 @@ from traceability_plus.core.labels import (
 	LabelTemplate,
 	PageLayout,
 	fit_text,
+	render_label_parts,
 	render_labels,
 )
 
@@ -99,3 +100,15 @@ def test_bad_layouts_and_data_are_refused():
 		render_labels(LabelTemplate(THERMAL), [Label(("X",), Barcode(EAN_13, "9506000134353"))])
 	with pytest.raises(LabelError, match="no labels"):
 		render_labels(LabelTemplate(THERMAL), [])
+
+
+def test_code_128_refuses_what_it_cannot_carry():
+	with pytest.raises(LabelError, match="printable ASCII"):
+		render_labels(LabelTemplate(THERMAL), [Label(("X",), Barcode(CODE_128, "LOT-ÉTÉ-1"))])
+
+
+def test_a_big_run_is_rendered_in_parts_each_a_whole_pdf():
+	labels = (Label((f"Box {n}",), Barcode(CODE_128, f"B{n:04d}")) for n in range(7))
+	parts = list(render_label_parts(LabelTemplate(THERMAL), labels, labels_per_part=3))
+	assert [len(pypdfium2.PdfDocument(part)) for part in parts] == [3, 3, 1]
+	assert [code for page in decode(parts[2]) for _f, _s, code in page] == ["B0006"]

@@ -7,11 +7,14 @@ Receipt, every batch and serial it received. Runs of more than BACKGROUND_THRESH
 render in a background job that attaches the PDF to the document.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from itertools import repeat
 
 import frappe
 from frappe import _
-from frappe.utils import cint, flt, formatdate, getdate
+from frappe.utils import cint, escape_html, flt, formatdate, getdate
+from frappe.utils.background_jobs import is_job_enqueued
 
 from traceability_plus.batch_stock import batch_details, item_details
 from traceability_plus.core import gs1
@@ -21,6 +24,10 @@ LABEL_DOCTYPES = ("Item", "Batch", "Serial No", "Purchase Receipt", "Delivery No
 ONE_PER_UNIT = "One per Unit"
 ONE_PER_ROW = "One per Row"
 BACKGROUND_THRESHOLD = 500
+# Labels per request when Traceability Settings name no ceiling.
+DEFAULT_MAX_LABELS_PER_REQUEST = 5000
+# A background run renders PDFs of this many labels at most: its memory is that of one part.
+LABELS_PER_PART = 2000
 # Item barcode types that hold a GTIN (ERPNext's Item Barcode options).
 GTIN_BARCODE_TYPES = ("GTIN", "EAN", "EAN-8", "EAN-12", "UPC-A", "UPC", "JAN", "GS1", "ISBN-13", "")
 
@@ -100,16 +107,19 @@ def count_labels(sources: list[LabelSource]) -> int:
 
 def build_labels(sources: list[LabelSource], template) -> list[layout.Label]:
 	"""The core labels for the sources, one per copy; a clear error for data that cannot print."""
+	return list(iter_labels(sources, template))
+
+
+def iter_labels(sources: list[LabelSource], template) -> Iterator[layout.Label]:
+	"""The core labels one copy at a time: a run of thousands is never held as a list."""
 	items = item_details({s.item_code for s in sources})
 	batches = batch_details({s.batch_no for s in sources if s.batch_no})
 	# Only GS1-128 and EAN-13 carry the GTIN: a Code 128 label prints even if a barcode is wrong.
 	needs_gtin = template.symbology in (layout.GS1_128, layout.EAN_13)
 	gtins = {item_code: item_gtin(item_code, required=False) for item_code in items} if needs_gtin else {}
-	result = []
 	for source in sources:
 		label = _label(source, template, items[source.item_code], batches.get(source.batch_no), gtins)
-		result.extend([label] * source.copies)
-	return result
+		yield from repeat(label, source.copies)
 
 
 def _label(source: LabelSource, template, item, batch, gtins) -> layout.Label:
@@ -156,7 +166,10 @@ def _barcode(source: LabelSource, template, batch, gtin: str | None) -> layout.B
 				serial=source.serial_no,
 			)
 		except gs1.GS1Error as error:
-			frappe.throw(_("Cannot print a GS1-128 label: {0}").format(error), title=_("Not GS1 Encodable"))
+			frappe.throw(
+				_("Cannot print a GS1-128 label: {0}").format(escape_html(str(error))),
+				title=_("Not GS1 Encodable"),
+			)
 		return layout.Barcode(symbology, element.barcode_data, element.human_readable)
 	if symbology == layout.EAN_13:
 		if not gtin or not gtin.startswith("0"):
@@ -187,7 +200,7 @@ def item_gtin(item_code: str, required: bool = True) -> str | None:
 			except gs1.GS1Error as error:
 				frappe.throw(
 					_("Item {0}: barcode {1} cannot be used. {2}").format(
-						frappe.bold(item_code), code, error
+						frappe.bold(item_code), escape_html(code), escape_html(str(error))
 					),
 					title=_("Wrong Check Digit"),
 				)
@@ -202,11 +215,32 @@ def item_gtin(item_code: str, required: bool = True) -> str | None:
 def render_pdf(sources: list[LabelSource], template, progress=None) -> bytes:
 	try:
 		return layout.render_labels(
-			template.label_template(), build_labels(sources, template), progress=progress, title=_("Labels")
+			template.label_template(), iter_labels(sources, template), progress=progress, title=_("Labels")
 		)
 	except layout.LabelError as error:
 		frappe.throw(
-			_("Cannot print with template {0}: {1}").format(frappe.bold(template.name), error),
+			_("Cannot print with template {0}: {1}").format(
+				frappe.bold(template.name), escape_html(str(error))
+			),
+			title=_("Label Does Not Fit"),
+		)
+
+
+def render_pdf_parts(sources: list[LabelSource], template, progress=None):
+	"""The labels as PDFs of at most LABELS_PER_PART labels, made one after the other."""
+	try:
+		yield from layout.render_label_parts(
+			template.label_template(),
+			iter_labels(sources, template),
+			LABELS_PER_PART,
+			progress=progress,
+			title=_("Labels"),
+		)
+	except layout.LabelError as error:
+		frappe.throw(
+			_("Cannot print with template {0}: {1}").format(
+				frappe.bold(template.name), escape_html(str(error))
+			),
 			title=_("Label Does Not Fit"),
 		)
 
@@ -221,12 +255,22 @@ def file_name(doctype: str, name: str) -> str:
 def _prepare(doctype: str, name: str, template: str | None, batch_copies: str | None, max_per_row):
 	if doctype not in LABEL_DOCTYPES:
 		frappe.throw(_("Labels cannot be printed from {0}.").format(_(doctype)))
-	if not name or not frappe.db.exists(doctype, name):
-		frappe.throw(_("{0} {1} does not exist.").format(_(doctype), name), frappe.DoesNotExistError)
+	# One answer whether the document is missing or not the user's to read: no probing names.
+	if not name or not frappe.db.exists(doctype, name) or not frappe.has_permission(doctype, "read", name):
+		frappe.throw(
+			_("{0} {1} does not exist, or you may not read it.").format(_(doctype), escape_html(name or "")),
+			frappe.PermissionError,
+		)
 	doc = frappe.get_doc(doctype, name)
-	doc.check_permission("read")
 	if doc.docstatus == 2:
 		frappe.throw(_("{0} {1} is cancelled: there is nothing to label.").format(_(doctype), name))
+	if doc.meta.is_submittable and doc.docstatus == 0:
+		frappe.throw(
+			_(
+				"Submit {0} {1} first: its labels are those of the batches and serial numbers it posts."
+			).format(_(doctype), name),
+			title=_("Draft"),
+		)
 	template = template or frappe.db.get_single_value("Traceability Settings", "default_label_template")
 	if not template or not frappe.db.exists("Label Template", template):
 		frappe.throw(_("Choose a Label Template."), title=_("Template Missing"))
@@ -235,23 +279,48 @@ def _prepare(doctype: str, name: str, template: str | None, batch_copies: str | 
 	batch_copies = batch_copies or template_doc.batch_copies or ONE_PER_UNIT
 	if batch_copies not in (ONE_PER_UNIT, ONE_PER_ROW):
 		frappe.throw(_("Labels per Batch Row must be {0} or {1}.").format(_(ONE_PER_UNIT), _(ONE_PER_ROW)))
-	max_per_row = cint(max_per_row or template_doc.max_labels_per_row or 100)
+	template_cap = cint(template_doc.max_labels_per_row) or 100
+	# The request may ask for fewer labels per row than the template allows, never more.
+	max_per_row = min(cint(max_per_row) or template_cap, template_cap)
 	if max_per_row < 1:
 		frappe.throw(_("Most Labels per Row must be at least 1."))
 	sources = label_sources(doc, batch_copies, max_per_row)
 	if not sources:
 		frappe.throw(_("{0} {1} has nothing to label.").format(_(doctype), name))
+	count, ceiling = count_labels(sources), max_labels_per_request()
+	if count > ceiling:
+		frappe.throw(
+			_(
+				"{0} {1} would make {2} labels, more than the {3} one request may print. Choose One per "
+				"Row or fewer labels per row, or ask a System Manager to raise Most Labels per Request "
+				"in Traceability Settings."
+			).format(_(doctype), name, count, ceiling),
+			title=_("Too Many Labels"),
+		)
 	return doc, template_doc, sources
+
+
+def max_labels_per_request() -> int:
+	return cint(frappe.db.get_single_value("Traceability Settings", "max_labels_per_request")) or (
+		DEFAULT_MAX_LABELS_PER_REQUEST
+	)
 
 
 @frappe.whitelist()
 def get_label_count(
 	doctype: str, name: str, template: str | None = None, batch_copies: str | None = None, max_per_row=None
 ) -> dict:
-	"""How many labels Print Labels would make, and whether they go to the background."""
-	_doc, _template, sources = _prepare(doctype, name, template, batch_copies, max_per_row)
+	"""How many labels Print Labels would make, and whether they go to the background.
+
+	A run printed at once is also checked here, one label per row of the document, so that
+	data that cannot print comes back as a message in the desk, not as the error page of
+	a download."""
+	_doc, template_doc, sources = _prepare(doctype, name, template, batch_copies, max_per_row)
 	count = count_labels(sources)
-	return {"count": count, "background": count > BACKGROUND_THRESHOLD}
+	background = count > BACKGROUND_THRESHOLD
+	if not background:
+		render_pdf([replace(source, copies=1) for source in sources], template_doc)
+	return {"count": count, "background": background}
 
 
 @frappe.whitelist(methods=["POST"])
@@ -276,12 +345,23 @@ def download_labels(
 def enqueue_labels(
 	doctype: str, name: str, template: str | None = None, batch_copies: str | None = None, max_per_row=None
 ) -> dict:
-	"""Render a big run in the background; the PDF is attached to the document."""
+	"""Render a big run in the background; the PDFs are attached to the document (or, for a
+	user who may not change it, kept as the user's own private files)."""
 	_doc, template_doc, sources = _prepare(doctype, name, template, batch_copies, max_per_row)
-	job = frappe.enqueue(
+	job_id = labels_job_id(doctype, name)
+	if is_job_enqueued(job_id):
+		frappe.throw(
+			_("Labels of {0} {1} are being printed already: wait for that run to finish.").format(
+				_(doctype), name
+			),
+			title=_("Already Printing"),
+		)
+	frappe.enqueue(
 		"traceability_plus.labels.attach_labels",
 		queue="long",
 		timeout=3600,
+		job_id=job_id,
+		deduplicate=True,
 		doctype=doctype,
 		name=name,
 		template=template_doc.name,
@@ -290,7 +370,11 @@ def enqueue_labels(
 		user=frappe.session.user,
 		now=frappe.flags.in_test,
 	)
-	return {"count": count_labels(sources), "job_id": getattr(job, "id", None)}
+	return {"count": count_labels(sources), "job_id": job_id}
+
+
+def labels_job_id(doctype: str, name: str) -> str:
+	return f"traceability_plus_labels::{doctype}::{name}"
 
 
 def attach_labels(doctype: str, name: str, template: str, batch_copies: str, max_per_row, user: str) -> str:
@@ -304,17 +388,24 @@ def attach_labels(doctype: str, name: str, template: str, batch_copies: str, max
 			done * 100 / total, title=_("Printing {0} labels").format(total), doctype=doctype, docname=name
 		)
 
-	pdf = render_pdf(sources, template_doc, progress=progress)
-	attachment = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": file_name(doctype, name),
-			"attached_to_doctype": doctype,
-			"attached_to_name": name,
-			"is_private": 1,
-			"content": pdf,
-		}
-	).insert(ignore_permissions=True)
+	# Attaching a file changes the document: a reader of it gets the PDFs as private files
+	# of their own, linked from the notification.
+	attach_to = (doctype, name) if frappe.has_permission(doctype, "write", name) else (None, None)
+	parts = render_pdf_parts(sources, template_doc, progress=progress)
+	files = []
+	for number, pdf in enumerate(parts, start=1):
+		files.append(
+			frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": part_file_name(doctype, name, number, total),
+					"attached_to_doctype": attach_to[0],
+					"attached_to_name": attach_to[1],
+					"is_private": 1,
+					"content": pdf,
+				}
+			).insert(ignore_permissions=True)
+		)
 	frappe.get_doc(
 		{
 			"doctype": "Notification Log",
@@ -322,9 +413,17 @@ def attach_labels(doctype: str, name: str, template: str, batch_copies: str, max
 			"type": "Alert",
 			"document_type": doctype,
 			"document_name": name,
-			"subject": _("{0} labels for {1} {2} are ready: see the attachment {3}.").format(
-				total, _(doctype), name, attachment.file_name
+			"link": files[0].file_url if not attach_to[0] else None,
+			"subject": _("{0} labels for {1} {2} are ready: {3}.").format(
+				total, _(doctype), escape_html(name), escape_html(", ".join(f.file_name for f in files))
 			),
 		}
 	).insert(ignore_permissions=True)
-	return attachment.file_url
+	return [f.file_url for f in files]
+
+
+def part_file_name(doctype: str, name: str, number: int, total: int) -> str:
+	if total <= LABELS_PER_PART:
+		return file_name(doctype, name)
+	parts = -(-total // LABELS_PER_PART)
+	return file_name(doctype, name).removesuffix(".pdf") + f"-part-{number}-of-{parts}.pdf"

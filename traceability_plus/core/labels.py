@@ -11,6 +11,7 @@ cut: what does not fit raises LabelError with a message that says what to change
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
+from itertools import islice
 
 from barcode import EAN13
 from barcode.codex import Code128, Gs1_128
@@ -180,6 +181,11 @@ def bar_modules(barcode: Barcode) -> str:
 	if barcode.symbology == GS1_128:
 		return Gs1_128(barcode.data).build()[0]
 	if barcode.symbology == CODE_128:
+		if not all(32 <= ord(character) < 127 for character in barcode.data):
+			raise LabelError(
+				f"Code 128 carries printable ASCII only, and {barcode.data!r} has other characters: "
+				"use a QR code template for this number."
+			)
 		return Code128(barcode.data).build()[0]
 	if barcode.symbology == EAN_13:
 		digits = barcode.data
@@ -263,6 +269,27 @@ def render_labels(
 	canvas.showPage()
 	canvas.save()
 	return buffer.getvalue()
+
+
+def render_label_parts(
+	template: LabelTemplate,
+	labels: Iterable[Label],
+	labels_per_part: int,
+	progress: Callable[[int], None] | None = None,
+	title: str = "Labels",
+) -> Iterator[bytes]:
+	"""The labels as PDFs of at most `labels_per_part` labels each, one part at a time.
+
+	reportlab keeps every page of a document in memory, uncompressed, until it saves it
+	(about 12 kB a page): one PDF of 20,000 labels needs a quarter of a gigabyte. Parts
+	keep a big run's memory at that of one part, whatever the run's size."""
+	labels = iter(labels)
+	done = 0
+	while part := list(islice(labels, labels_per_part)):
+		yield render_labels(template, part, title=title)
+		done += len(part)
+		if progress:
+			progress(done)
 
 
 def _draw_label(canvas: Canvas, template: LabelTemplate, label: Label, x_mm: float, y_mm: float) -> None:

@@ -3,7 +3,8 @@
 // background and the PDF is attached to the document.
 
 function traceability_plus_print_labels_button(frm) {
-	if (frm.is_new() || frm.doc.docstatus === 2) {
+	// A draft voucher has posted no batch or serial number yet: nothing to label.
+	if (frm.is_new() || frm.doc.docstatus === 2 || (frm.meta.is_submittable && frm.doc.docstatus === 0)) {
 		return;
 	}
 	frm.add_custom_button(__("Print Labels"), () => traceability_plus_print_labels_dialog(frm));
