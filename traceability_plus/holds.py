@@ -168,7 +168,6 @@ def add_timeline_comment(doctype: str, name: str, text: str):
 	).insert(ignore_permissions=True)
 
 
-@frappe.whitelist(methods=["POST"])
 def hold_value(field: str, value):
 	"""A hold field's value in one form, whether it came from the database or a request."""
 	if field == "tp_on_hold":
