@@ -10,7 +10,7 @@ import frappe
 from frappe.client import submit as client_submit
 
 from traceability_plus.compat import IntegrationTestCase
-from traceability_plus.holds import hold_stock
+from traceability_plus.holds import hold, hold_stock
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
 	batch_made,
@@ -125,3 +125,13 @@ class TestHoldReasonIsText(IntegrationTestCase):
 		)
 		self.assertFalse(runs_script(notice.content), notice.content)
 		self.assertIn("&lt;img", notice.content)
+
+	def test_migrate_cleans_a_reason_stored_raw_by_an_earlier_version(self):
+		from traceability_plus.patches.v0_9 import clean_stored_hold_text
+
+		hold("Batch", self.batch_no, "Lab check")
+		frappe.db.set_value("Batch", self.batch_no, "tp_hold_reason", SCRIPT, update_modified=False)
+		clean_stored_hold_text.execute()
+		stored = frappe.db.get_value("Batch", self.batch_no, "tp_hold_reason")
+		self.assertFalse(runs_script(stored), stored)
+		self.assertIn("Supplier alert", stored)
