@@ -434,6 +434,11 @@ class TestGuards(IntegrationTestCase):
 			{"item_code": "_TP Guard FEFO Held", "warehouse": warehouse(), "posting_date": nowdate()},
 		)
 		self.assertEqual(sorted(row[0] for row in dropdown), sorted([middle, late]))
+		# The desk sends the filters as a JSON string; the answer is the same.
+		as_sent = frappe.as_json(
+			{"item_code": "_TP Guard FEFO Held", "warehouse": warehouse(), "posting_date": nowdate()}
+		)
+		self.assertEqual(get_batch_no("Batch", "", "name", 0, 20, as_sent), dropdown)
 
 		# And neither does ERPNext's own pick at submit.
 		delivery = make_selling_voucher("Delivery Note", [{"item_code": "_TP Guard FEFO Held", "qty": 7}])
