@@ -82,7 +82,7 @@ def png_per_label(count: int) -> bytes:
 
 def vector_labels_in_parts(count: int) -> int:
 	"""The background job's way: labels made one at a time, PDFs of 2,000 labels each
-	(traceability_plus.labels.LABELS_PER_PART), each dropped once made as the job drops it
+	(traceability_plus.labels.printing.LABELS_PER_PART), each dropped once made as the job drops it
 	once attached; returns the total size."""
 	from traceability_plus.core.gs1 import element_string
 	from traceability_plus.core.labels import (

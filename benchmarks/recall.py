@@ -145,7 +145,7 @@ def new_recall(flour: str):
 
 def time_round(flour: str) -> tuple[float, float, float, int]:
 	from traceability_plus.core.recall import BATCH
-	from traceability_plus.recall_snapshot import RecallTrace, build_snapshot
+	from traceability_plus.recall.snapshot import RecallTrace, build_snapshot
 	from traceability_plus.tests.utils import TEST_COMPANY
 
 	start = {(FLOUR, flour): BATCH}
@@ -165,7 +165,7 @@ def time_round(flour: str) -> tuple[float, float, float, int]:
 
 
 def time_notices(flour: str) -> tuple[float, int]:
-	from traceability_plus.recall_notices import draft_notifications
+	from traceability_plus.recall.notices import draft_notifications
 
 	recall = new_recall(flour).insert()
 	started = time.perf_counter()

@@ -16,75 +16,77 @@ before_tests = "traceability_plus.tests.utils.before_tests"
 
 doc_events = {
 	"Purchase Receipt": {
-		"before_validate": "traceability_plus.gs1_scanning.fill_rows_from_scans",
-		"before_submit": "traceability_plus.numbering.assign_tracking_numbers",
-		"on_submit": "traceability_plus.numbering.record_batch_origin",
+		"before_validate": "traceability_plus.labels.gs1_scanning.fill_rows_from_scans",
+		"before_submit": "traceability_plus.stock_tracking.numbering.assign_tracking_numbers",
+		"on_submit": "traceability_plus.stock_tracking.numbering.record_batch_origin",
 	},
 	"Stock Entry": {
 		"before_submit": [
-			"traceability_plus.numbering.assign_tracking_numbers",
-			"traceability_plus.picking.pick_batches_without_holds",
+			"traceability_plus.stock_tracking.numbering.assign_tracking_numbers",
+			"traceability_plus.stock_tracking.picking.pick_batches_without_holds",
 		],
 	},
-	"Delivery Note": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
-	"Sales Invoice": {"before_submit": "traceability_plus.picking.pick_batches_without_holds"},
+	"Delivery Note": {"before_submit": "traceability_plus.stock_tracking.picking.pick_batches_without_holds"},
+	"Sales Invoice": {"before_submit": "traceability_plus.stock_tracking.picking.pick_batches_without_holds"},
 	"POS Invoice": {
 		"before_submit": [
-			"traceability_plus.picking.pick_batches_without_holds",
-			"traceability_plus.guards.check_rows_before_stock_moves",
+			"traceability_plus.stock_tracking.picking.pick_batches_without_holds",
+			"traceability_plus.stock_tracking.guards.check_rows_before_stock_moves",
 		],
 	},
 	"Stock Reconciliation": {
 		"before_submit": [
-			"traceability_plus.numbering.assign_tracking_numbers",
-			"traceability_plus.guards.check_stock_reconciliation",
+			"traceability_plus.stock_tracking.numbering.assign_tracking_numbers",
+			"traceability_plus.stock_tracking.guards.check_stock_reconciliation",
 		],
 	},
 	# Every outward movement goes through an outward bundle, including the ones ERPNext
 	# builds itself when it picks batches at submit.
 	"Serial and Batch Bundle": {
-		"on_submit": "traceability_plus.guards.check_outward_bundle",
+		"on_submit": "traceability_plus.stock_tracking.guards.check_outward_bundle",
 	},
 	"Pick List": {
-		"before_save": "traceability_plus.picking.pick_batch_locations",
-		"before_submit": "traceability_plus.guards.check_rows_before_stock_moves",
+		"before_save": "traceability_plus.stock_tracking.picking.pick_batch_locations",
+		"before_submit": "traceability_plus.stock_tracking.guards.check_rows_before_stock_moves",
 	},
 	# Batch Warehouse Balance: kept from each new ledger entry, added once its voucher's
 	# submit or cancel is done, recomputed after a repost or a landed cost.
-	"Stock Ledger Entry": {"on_submit": "traceability_plus.batch_warehouse_balance.note_ledger_entry"},
+	"Stock Ledger Entry": {
+		"on_submit": "traceability_plus.stock_tracking.batch_warehouse_balance.note_ledger_entry"
+	},
 	"*": {
-		"on_submit": "traceability_plus.batch_warehouse_balance.apply_noted_entries",
-		"on_cancel": "traceability_plus.batch_warehouse_balance.apply_noted_entries",
+		"on_submit": "traceability_plus.stock_tracking.batch_warehouse_balance.apply_noted_entries",
+		"on_cancel": "traceability_plus.stock_tracking.batch_warehouse_balance.apply_noted_entries",
 	},
 	"Repost Item Valuation": {
-		"on_change": "traceability_plus.batch_warehouse_balance.recompute_after_repost",
+		"on_change": "traceability_plus.stock_tracking.batch_warehouse_balance.recompute_after_repost",
 	},
 	"Landed Cost Voucher": {
-		"on_submit": "traceability_plus.batch_warehouse_balance.recompute_after_landed_cost",
-		"on_cancel": "traceability_plus.batch_warehouse_balance.recompute_after_landed_cost",
+		"on_submit": "traceability_plus.stock_tracking.batch_warehouse_balance.recompute_after_landed_cost",
+		"on_cancel": "traceability_plus.stock_tracking.batch_warehouse_balance.recompute_after_landed_cost",
 	},
 	"Item": {
-		"validate": "traceability_plus.item_tracking.validate_item_tracking",
+		"validate": "traceability_plus.stock_tracking.item_tracking.validate_item_tracking",
 	},
 	# The form's hold buttons and history; the hold fields change only through holds.py.
 	"Batch": {
-		"onload": "traceability_plus.holds.show_hold_buttons",
-		"validate": "traceability_plus.holds.protect_hold_fields",
+		"onload": "traceability_plus.stock_tracking.holds.show_hold_buttons",
+		"validate": "traceability_plus.stock_tracking.holds.protect_hold_fields",
 	},
 	"Serial No": {
-		"onload": "traceability_plus.holds.show_hold_buttons",
-		"validate": "traceability_plus.holds.protect_hold_fields",
+		"onload": "traceability_plus.stock_tracking.holds.show_hold_buttons",
+		"validate": "traceability_plus.stock_tracking.holds.protect_hold_fields",
 	},
 }
 
 # The batch dialog's Auto Fetch: FEFO, no held batch.
 override_whitelisted_methods = {
 	"erpnext.stock.doctype.serial_and_batch_bundle.serial_and_batch_bundle.get_auto_data": (
-		"traceability_plus.picking.get_auto_data"
+		"traceability_plus.stock_tracking.picking.get_auto_data"
 	),
-	"erpnext.stock.utils.scan_barcode": "traceability_plus.gs1_scanning.scan_barcode",
+	"erpnext.stock.utils.scan_barcode": "traceability_plus.labels.gs1_scanning.scan_barcode",
 	# The batch a new Delivery Note / Sales / POS Invoice row is offered: FEFO, none held.
-	"erpnext.stock.get_item_details.get_item_details": "traceability_plus.picking.get_item_details",
+	"erpnext.stock.get_item_details.get_item_details": "traceability_plus.stock_tracking.picking.get_item_details",
 }
 
 doctype_js = {
@@ -99,13 +101,13 @@ doctype_js = {
 }
 
 scheduler_events = {
-	"daily": ["traceability_plus.expiry_alerts.send_expiry_alerts"],
+	"daily": ["traceability_plus.stock_tracking.expiry_alerts.send_expiry_alerts"],
 	# Reads the whole ledger: on the long queue, whose time limit allows a large site.
-	"daily_long": ["traceability_plus.batch_warehouse_balance.check_against_ledger"],
+	"daily_long": ["traceability_plus.stock_tracking.batch_warehouse_balance.check_against_ledger"],
 }
 
 # JJJ (day of the year, 001-366) in ERPNext's own naming series too, e.g. an item's
 # Batch Number Series "LOT-.YY.JJJ.-.####".
 naming_series_variables = {
-	"JJJ": "traceability_plus.numbering.day_of_year_for_naming_series",
+	"JJJ": "traceability_plus.stock_tracking.numbering.day_of_year_for_naming_series",
 }

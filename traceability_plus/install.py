@@ -4,14 +4,14 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
-from traceability_plus.batch_warehouse_balance import rebuild
-from traceability_plus.custom_fields import PROPERTY_SETTERS, get_custom_fields
-from traceability_plus.permissions import (
+from traceability_plus.recall.notices import make_recall_notice_template
+from traceability_plus.stock_tracking.batch_warehouse_balance import rebuild
+from traceability_plus.traceability_setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
+from traceability_plus.traceability_setup.permissions import (
 	grant_app_permissions,
 	revoke_app_permissions,
 	set_default_hold_roles,
 )
-from traceability_plus.recall_notices import make_recall_notice_template
 
 SETTINGS_DOCTYPE = "Traceability Settings"
 

@@ -7,10 +7,10 @@ This module uninstalls and reinstalls the app on the test site itself, as
 import frappe
 from frappe.installer import install_app, remove_app
 
-from traceability_plus.compat import IntegrationTestCase
-from traceability_plus.custom_fields import get_custom_fields
-from traceability_plus.permissions import APP_PERMISSIONS
 from traceability_plus.tests.utils import bundle_entries, make_item, make_purchase_receipt, make_test_baseline
+from traceability_plus.traceability_setup.compat import IntegrationTestCase
+from traceability_plus.traceability_setup.custom_fields import get_custom_fields
+from traceability_plus.traceability_setup.permissions import APP_PERMISSIONS
 
 APP = "traceability_plus"
 
@@ -73,7 +73,7 @@ class TestUninstallAndReinstall(IntegrationTestCase):
 
 		self.assertNotIn(APP, frappe.get_installed_apps())
 		self.assertFalse(frappe.db.exists("DocType", "Traceability Settings"))
-		self.assertFalse(frappe.db.exists("Module Def", "Traceability Plus"))
+		self.assertFalse(frappe.get_all("Module Def", filters={"app_name": APP}))
 		for doctype, fields in get_custom_fields().items():
 			for field in fields:
 				self.assertFalse(custom_field_exists(doctype, field["fieldname"]))

@@ -10,10 +10,8 @@ from frappe.client import get as open_document
 from frappe.desk.query_report import run as run_report
 from frappe.utils import add_days, nowdate
 
-from traceability_plus.compat import IntegrationTestCase
-from traceability_plus.holds import hold_stock, release_stock
-from traceability_plus.labels import download_labels
-from traceability_plus.permissions import APP_PERMISSIONS, grant_app_permissions, revoke_app_permissions
+from traceability_plus.labels.printing import download_labels
+from traceability_plus.stock_tracking.holds import hold_stock, release_stock
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
 	bundle_entries,
@@ -22,6 +20,12 @@ from traceability_plus.tests.utils import (
 	make_purchase_receipt,
 	make_selling_voucher,
 	make_test_baseline,
+)
+from traceability_plus.traceability_setup.compat import IntegrationTestCase
+from traceability_plus.traceability_setup.permissions import (
+	APP_PERMISSIONS,
+	grant_app_permissions,
+	revoke_app_permissions,
 )
 
 BATCH_ITEM = "_TP Roles Batch"

@@ -9,8 +9,16 @@ reason of every lot the recall holds.
 import frappe
 from frappe.client import submit as client_submit
 
-from traceability_plus.compat import IntegrationTestCase
-from traceability_plus.holds import hold, hold_stock
+from traceability_plus.recall.doctype.product_recall.test_product_recall import (
+	make_customer_with_contact,
+)
+from traceability_plus.stock_tracking.holds import hold, hold_stock
+from traceability_plus.stock_tracking.report.batch_expiry_status.batch_expiry_status import (
+	execute as batch_expiry_status,
+)
+from traceability_plus.stock_tracking.report.batch_stock_balance.batch_stock_balance import (
+	execute as batch_stock_balance,
+)
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
 	batch_made,
@@ -20,15 +28,7 @@ from traceability_plus.tests.utils import (
 	make_test_baseline,
 	make_user,
 )
-from traceability_plus.traceability_plus.doctype.product_recall.test_product_recall import (
-	make_customer_with_contact,
-)
-from traceability_plus.traceability_plus.report.batch_expiry_status.batch_expiry_status import (
-	execute as batch_expiry_status,
-)
-from traceability_plus.traceability_plus.report.batch_stock_balance.batch_stock_balance import (
-	execute as batch_stock_balance,
-)
+from traceability_plus.traceability_setup.compat import IntegrationTestCase
 
 ITEM = "_TP XSS Batch"
 CUSTOMER = "_TP XSS Customer"

@@ -9,8 +9,17 @@ to one recall (Mock Recall Drills), a Quality Manager limited to other Addresses
 import frappe
 from frappe.utils import add_days, nowdate
 
-from traceability_plus.compat import IntegrationTestCase
-from traceability_plus.fsma_export import recall_spreadsheet_rows
+from traceability_plus.recall.doctype.product_recall.test_product_recall import (
+	make_customer_with_contact,
+)
+from traceability_plus.recall.fsma_export import recall_spreadsheet_rows
+from traceability_plus.recall.report.mock_recall_drills.mock_recall_drills import (
+	execute as mock_recall_drills,
+)
+from traceability_plus.recall.report.recall_trace.recall_trace import execute as recall_trace
+from traceability_plus.stock_tracking.report.serial_warranty_history.serial_warranty_history import (
+	execute as serial_warranty_history,
+)
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
 	TEST_CUSTOMER,
@@ -26,16 +35,7 @@ from traceability_plus.tests.utils import (
 	make_warehouse,
 	warehouse,
 )
-from traceability_plus.traceability_plus.doctype.product_recall.test_product_recall import (
-	make_customer_with_contact,
-)
-from traceability_plus.traceability_plus.report.mock_recall_drills.mock_recall_drills import (
-	execute as mock_recall_drills,
-)
-from traceability_plus.traceability_plus.report.recall_trace.recall_trace import execute as recall_trace
-from traceability_plus.traceability_plus.report.serial_warranty_history.serial_warranty_history import (
-	execute as serial_warranty_history,
-)
+from traceability_plus.traceability_setup.compat import IntegrationTestCase
 
 BATCH_ITEM = "_TP Perm Batch"
 SERIAL_ITEM = "_TP Perm Serial"

@@ -1,4 +1,4 @@
-from traceability_plus.recall_notices import make_recall_notice_template
+from traceability_plus.recall.notices import make_recall_notice_template
 
 
 def execute():

@@ -1,5 +1,5 @@
-from traceability_plus.batch_warehouse_balance import rebuild
 from traceability_plus.install import drop_old_ledger_index
+from traceability_plus.stock_tracking.batch_warehouse_balance import rebuild
 
 
 def execute():

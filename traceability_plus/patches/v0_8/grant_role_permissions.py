@@ -1,4 +1,4 @@
-from traceability_plus.permissions import grant_app_permissions, set_default_hold_roles
+from traceability_plus.traceability_setup.permissions import grant_app_permissions, set_default_hold_roles
 
 
 def execute():

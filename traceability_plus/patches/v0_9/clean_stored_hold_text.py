@@ -1,6 +1,6 @@
 import frappe
 
-from traceability_plus.user_text import clean_user_text
+from traceability_plus.traceability_setup.user_text import clean_user_text
 
 # Text written with frappe.db.set_value before 0.9, never cleaned by Frappe.
 FIELDS = (("Batch", "tp_hold_reason"), ("Serial No", "tp_hold_reason"), ("Batch", "tp_supplier_lot"))

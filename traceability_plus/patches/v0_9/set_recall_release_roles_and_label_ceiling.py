@@ -1,5 +1,5 @@
 from traceability_plus.install import set_missing_settings_defaults
-from traceability_plus.permissions import set_default_hold_roles
+from traceability_plus.traceability_setup.permissions import set_default_hold_roles
 
 
 def execute():

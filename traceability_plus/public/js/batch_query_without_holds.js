@@ -16,7 +16,7 @@ function traceability_plus_batch_query_without_holds(frm) {
 		if (row.warehouse) {
 			filters.warehouse = row.warehouse;
 		}
-		return { query: "traceability_plus.picking.get_batch_no", filters: filters };
+		return { query: "traceability_plus.stock_tracking.picking.get_batch_no", filters: filters };
 	});
 }
 

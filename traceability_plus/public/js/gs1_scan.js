@@ -9,7 +9,7 @@ frappe.ui.form.on("Purchase Receipt Item", {
 			return;
 		}
 		const { message: lot } = await frappe.call({
-			method: "traceability_plus.gs1_scanning.parse_scanned_lot",
+			method: "traceability_plus.labels.gs1_scanning.parse_scanned_lot",
 			args: { scanned: row.barcode },
 		});
 		if (lot && Object.keys(lot).length) {

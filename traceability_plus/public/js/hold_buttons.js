@@ -66,8 +66,8 @@ function traceability_plus_hold_buttons(frm) {
 				frappe
 					.xcall(
 						on_hold
-							? "traceability_plus.holds.release_stock"
-							: "traceability_plus.holds.hold_stock",
+							? "traceability_plus.stock_tracking.holds.release_stock"
+							: "traceability_plus.stock_tracking.holds.hold_stock",
 						{ doctype: frm.doctype, name: frm.doc.name, reason: values.reason }
 					)
 					.then(() => frm.reload_doc());

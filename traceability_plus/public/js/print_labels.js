@@ -50,13 +50,13 @@ async function traceability_plus_print_labels_dialog(frm) {
 		primary_action: async (values) => {
 			const args = { doctype: frm.doctype, name: frm.doc.name, ...values };
 			const { message: planned } = await frappe.call({
-				method: "traceability_plus.labels.get_label_count",
+				method: "traceability_plus.labels.printing.get_label_count",
 				args,
 			});
 			dialog.hide();
 			if (planned.background) {
 				await frappe.call({
-					method: "traceability_plus.labels.enqueue_labels",
+					method: "traceability_plus.labels.printing.enqueue_labels",
 					args,
 					type: "POST",
 				});
@@ -69,7 +69,7 @@ async function traceability_plus_print_labels_dialog(frm) {
 				});
 				return;
 			}
-			open_url_post("/api/method/traceability_plus.labels.download_labels", args);
+			open_url_post("/api/method/traceability_plus.labels.printing.download_labels", args);
 		},
 	});
 	dialog.show();

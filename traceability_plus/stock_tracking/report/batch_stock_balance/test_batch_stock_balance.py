@@ -1,0 +1,87 @@
+"""Batch Stock Balance on a date, and only in the warehouses the user may see."""
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from traceability_plus.stock_tracking.report.batch_stock_balance.batch_stock_balance import execute
+from traceability_plus.tests.utils import (
+	TEST_COMPANY,
+	batch_made,
+	batch_row,
+	make_item,
+	make_purchase_receipt,
+	make_selling_voucher,
+	make_stock_entry,
+	make_test_baseline,
+	make_warehouse,
+	warehouse,
+)
+from traceability_plus.traceability_setup.compat import IntegrationTestCase
+
+ITEM = "_TP Balance Item"
+RESTRICTED_USER = "tp-balance-viewer@example.com"
+
+
+def balances(batch_no, **filters):
+	_columns, rows = execute({"company": TEST_COMPANY, "batch_no": batch_no, **filters})
+	return [(row["warehouse"], row["qty"]) for row in rows]
+
+
+class TestBatchStockBalance(IntegrationTestCase):
+	def setUp(self):
+		make_test_baseline()
+		make_item(ITEM, has_batch_no=1, create_new_batch=1)
+		self.shop = make_warehouse("Balance Shop")
+		receipt = make_purchase_receipt(
+			[{"item_code": ITEM, "qty": 10}], posting_date=add_days(nowdate(), -10)
+		)
+		self.batch = batch_made(receipt, ITEM)
+		make_stock_entry(
+			"Material Transfer",
+			[batch_row(ITEM, self.batch, 4, s_warehouse=warehouse(), t_warehouse=self.shop)],
+			posting_date=add_days(nowdate(), -5),
+		)
+		make_selling_voucher("Delivery Note", [batch_row(ITEM, self.batch, 3)])
+
+	def test_balance_on_each_date(self):
+		self.assertEqual(balances(self.batch, to_date=add_days(nowdate(), -7)), [(warehouse(), 10)])
+		self.assertEqual(
+			balances(self.batch, to_date=add_days(nowdate(), -1)), [(self.shop, 4), (warehouse(), 6)]
+		)
+		self.assertEqual(balances(self.batch, to_date=nowdate()), [(self.shop, 4), (warehouse(), 3)])
+
+	def test_expiry_and_hold_are_shown(self):
+		from traceability_plus.stock_tracking.holds import hold
+
+		frappe.db.set_value("Batch", self.batch, "expiry_date", add_days(nowdate(), -1))
+		hold("Batch", self.batch, "Expired")
+		_columns, rows = execute({"company": TEST_COMPANY, "batch_no": self.batch})
+		self.assertEqual(
+			{(r["expiry_status"], r["on_hold"], r["hold_reason"]) for r in rows}, {("Expired", 1, "Expired")}
+		)
+
+	def test_a_user_sees_only_the_warehouses_permitted_to_them(self):
+		if not frappe.db.exists("User", RESTRICTED_USER):
+			user = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": RESTRICTED_USER,
+					"first_name": "Balance",
+					"send_welcome_email": 0,
+				}
+			).insert(ignore_permissions=True)
+			user.add_roles("Stock User")
+		if not frappe.db.exists("User Permission", {"user": RESTRICTED_USER, "allow": "Warehouse"}):
+			frappe.get_doc(
+				{
+					"doctype": "User Permission",
+					"user": RESTRICTED_USER,
+					"allow": "Warehouse",
+					"for_value": self.shop,
+				}
+			).insert(ignore_permissions=True)
+		frappe.set_user(RESTRICTED_USER)
+		try:
+			self.assertEqual(balances(self.batch), [(self.shop, 4)])
+		finally:
+			frappe.set_user("Administrator")
