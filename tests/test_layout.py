@@ -42,6 +42,8 @@ def app_imports(path: Path) -> set[str]:
 			names = [alias.name for alias in node.names]
 		elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
 			names = [node.module]
+		if isinstance(node, ast.ImportFrom) and node.module == "traceability_plus" and node.level == 0:
+			names = [f"traceability_plus.{alias.name}" for alias in node.names]
 		for name in names:
 			parts = name.split(".")
 			if parts[0] == "frappe":
@@ -49,6 +51,34 @@ def app_imports(path: Path) -> set[str]:
 			elif parts[0] == "traceability_plus" and len(parts) > 1:
 				found.add(parts[1])
 	return found
+
+
+def imported_app_modules(path: Path) -> set[str]:
+	"""Every module of the app that a module imports from, by its dotted name."""
+	found = set()
+	for node in ast.walk(ast.parse(path.read_text())):
+		if (
+			isinstance(node, ast.ImportFrom)
+			and node.level == 0
+			and (node.module or "").startswith("traceability_plus")
+		):
+			if node.module == "traceability_plus":
+				found |= {f"traceability_plus.{alias.name}" for alias in node.names}
+			else:
+				found.add(node.module)
+		elif isinstance(node, ast.Import):
+			found |= {alias.name for alias in node.names if alias.name.startswith("traceability_plus.")}
+	return found
+
+
+def test_every_import_of_the_app_names_a_module_that_exists():
+	missing = []
+	for path in [*modules(), *Path(__file__).parent.glob("*.py")]:
+		for dotted in imported_app_modules(path):
+			target = APP.parent.joinpath(*dotted.split("."))
+			if not (target.with_suffix(".py").exists() or (target / "__init__.py").exists()):
+				missing.append(f"{path.name}: {dotted}")
+	assert missing == []
 
 
 def modules():

@@ -10,8 +10,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
-from traceability_plus import compat
 from traceability_plus.core import gs1
+from traceability_plus.traceability_setup import compat
 
 
 @frappe.whitelist()
