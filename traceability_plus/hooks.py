@@ -100,6 +100,12 @@ doctype_js = {
 	"POS Invoice": "public/js/batch_query_without_holds.js",
 }
 
+# The Batch and Serial No lists show a held one as On Hold.
+doctype_list_js = {
+	"Batch": "public/js/hold_indicator_list.js",
+	"Serial No": "public/js/hold_indicator_list.js",
+}
+
 scheduler_events = {
 	"daily": ["traceability_plus.stock_tracking.expiry_alerts.send_expiry_alerts"],
 	# Reads the whole ledger: on the long queue, whose time limit allows a large site.

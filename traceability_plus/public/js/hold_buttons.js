@@ -30,12 +30,26 @@ function traceability_plus_hold_history(frm) {
 	);
 }
 
+// The form's status pill says On Hold (or, for a batch, Expired) instead of "Active".
+function traceability_plus_hold_indicator(frm) {
+	if (frm.doc.tp_on_hold) {
+		frm.page.set_indicator(__("On Hold"), "red");
+	} else if (
+		frm.doctype === "Batch" &&
+		frm.doc.expiry_date &&
+		frappe.datetime.get_diff(frm.doc.expiry_date, frappe.datetime.nowdate()) < 0
+	) {
+		frm.page.set_indicator(__("Expired"), "orange");
+	}
+}
+
 function traceability_plus_hold_buttons(frm) {
 	if (frm.is_new()) {
 		return;
 	}
 	traceability_plus_hold_history(frm);
 	const on_hold = frm.doc.tp_on_hold;
+	traceability_plus_hold_indicator(frm);
 	if (on_hold) {
 		// Everyone who opens the form sees why the stock cannot leave.
 		frm.dashboard.set_headline_alert(
