@@ -11,8 +11,6 @@ from frappe.utils import flt, getdate
 
 from traceability_plus.stock_tracking.stock_movements import ENTRY, SLE, WITHOUT_BUNDLE
 
-BATCH = frappe.qb.DocType("Batch")
-
 
 def batch_balances(
 	company: str | None = None,

@@ -13,8 +13,9 @@ nobody edits, shown on the form and on the document's timeline.
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, get_datetime, now_datetime
+from frappe.utils import escape_html, now_datetime
 
+from traceability_plus.traceability_setup.field_values import changed_fields
 from traceability_plus.traceability_setup.permissions import (
 	check_may_hold,
 	check_may_release_recall_hold,
@@ -128,11 +129,7 @@ def protect_hold_fields(doc, method=None):
 	changes a hold field came from somewhere else: the form, the REST API,
 	`frappe.client.set_value` or Data Import."""
 	stored = {} if doc.is_new() else frappe.db.get_value(doc.doctype, doc.name, HOLD_FIELDS, as_dict=True)
-	changed = [
-		field
-		for field in HOLD_FIELDS
-		if hold_value(field, doc.get(field)) != hold_value(field, stored.get(field))
-	]
+	changed = changed_fields(doc.meta, stored, doc, HOLD_FIELDS)
 	if changed:
 		frappe.throw(
 			_(
@@ -170,15 +167,6 @@ def add_timeline_comment(doctype: str, name: str, text: str):
 			"content": text,
 		}
 	).insert(ignore_permissions=True)
-
-
-def hold_value(field: str, value):
-	"""A hold field's value in one form, whether it came from the database or a request."""
-	if field == "tp_on_hold":
-		return cint(value)
-	if field == "tp_held_on":
-		return get_datetime(value) if value else None
-	return value or None
 
 
 @frappe.whitelist(methods=["POST"])

@@ -9,12 +9,8 @@ from frappe import _
 from frappe.model import no_value_fields, table_fields
 from frappe.model.document import Document
 from frappe.utils import (
-	cint,
-	cstr,
 	escape_html,
 	flt,
-	get_datetime,
-	getdate,
 	now_datetime,
 	time_diff_in_seconds,
 )
@@ -29,6 +25,7 @@ from traceability_plus.stock_tracking.stock_movements import StockMovements
 from traceability_plus.traceability_setup.doctype.traceability_settings.traceability_settings import (
 	get_traceability_settings,
 )
+from traceability_plus.traceability_setup.field_values import changed_fields
 
 MOCK_RECALL = "Mock Recall"
 # A trace that reaches more customers than this builds its snapshot in a background job.
@@ -74,12 +71,12 @@ class ProductRecall(Document):
 		quantities; statuses, notifications and figures come from the recall's own actions."""
 		changed = [
 			self.meta.get_label(fieldname)
-			for fieldname in changed_fields(before, self, allowed_on_submit_fields(self.meta))
+			for fieldname in changed_fields(self.meta, before, self, allowed_on_submit_fields(self.meta))
 		]
 		for row, before_row in zip(self.customers, before.customers, strict=True):
 			changed += [
 				_("Customers row #{0}: {1}").format(row.idx, _(row.meta.get_label(fieldname)))
-				for fieldname in changed_fields(before_row, row, allowed_on_submit_fields(row.meta))
+				for fieldname in changed_fields(row.meta, before_row, row, allowed_on_submit_fields(row.meta))
 			]
 		if changed:
 			frappe.throw(
@@ -273,37 +270,15 @@ class ProductRecall(Document):
 
 def trace_differences(stored: Document, sent: Document) -> list[str]:
 	"""The labels of the trace fields and snapshot tables whose values differ."""
-	differences = [sent.meta.get_label(f) for f in changed_fields(stored, sent, TRACE_FIELDS)]
+	differences = [sent.meta.get_label(f) for f in changed_fields(sent.meta, stored, sent, TRACE_FIELDS)]
 	for table in SNAPSHOT_TABLES:
 		stored_rows, sent_rows = stored.get(table), sent.get(table)
 		if len(stored_rows) != len(sent_rows) or any(
-			changed_fields(a, b, value_fields(a.meta)) for a, b in zip(stored_rows, sent_rows, strict=True)
+			changed_fields(a.meta, a, b, value_fields(a.meta))
+			for a, b in zip(stored_rows, sent_rows, strict=True)
 		):
 			differences.append(_(sent.meta.get_label(table)))
 	return differences
-
-
-def changed_fields(before: Document, after: Document, fieldnames) -> list[str]:
-	return [
-		fieldname
-		for fieldname in fieldnames
-		if comparable(before.meta, fieldname, before.get(fieldname))
-		!= comparable(after.meta, fieldname, after.get(fieldname))
-	]
-
-
-def comparable(meta, fieldname: str, value):
-	"""One form for a value read from the database and the same value sent as JSON."""
-	fieldtype = meta.get_field(fieldname).fieldtype
-	if fieldtype in ("Float", "Percent", "Currency", "Duration"):
-		return flt(value, 6)
-	if fieldtype in ("Int", "Check"):
-		return cint(value)
-	if fieldtype == "Date":
-		return getdate(value) if value else None
-	if fieldtype == "Datetime":
-		return get_datetime(value) if value else None
-	return cstr(value) or None
 
 
 def value_fields(meta) -> list[str]:
