@@ -144,3 +144,25 @@ def test_every_path_in_hooks_and_desk_scripts_exists():
 		if not defined_in(value) and not APP.parent.joinpath(*value.split(".")).with_suffix(".py").exists()
 	]
 	assert dotted and missing == []
+
+
+def test_every_desk_record_names_what_exists():
+	"""Number cards call their methods, the workspace shows its cards, chart and onboarding."""
+	import json
+
+	cards = {path.stem: json.loads(path.read_text()) for path in APP.glob("*/number_card/*/*.json")}
+	charts = {path.stem: json.loads(path.read_text()) for path in APP.glob("*/dashboard_chart/*/*.json")}
+	methods = [card["method"] for card in cards.values() if card["type"] == "Custom"]
+	assert methods and all(defined_in(method) for method in methods)
+	[workspace] = [json.loads(path.read_text()) for path in APP.glob("*/workspace/*/*.json")]
+	card_names = {card["name"] for card in cards.values()}
+	assert {row["number_card_name"] for row in workspace["number_cards"]} == card_names
+	assert {row["chart_name"] for row in workspace["charts"]} == {c["name"] for c in charts.values()}
+	blocks = json.loads(workspace["content"])
+	shown = {block["data"].get("number_card_name") for block in blocks} - {None}
+	assert shown == card_names
+	onboarding = [b["data"]["onboarding_name"] for b in blocks if b["type"] == "onboarding"]
+	steps = {json.loads(p.read_text())["name"] for p in APP.glob("*/onboarding_step/*/*.json")}
+	[module_onboarding] = [json.loads(p.read_text()) for p in APP.glob("*/module_onboarding/*/*.json")]
+	assert onboarding == [module_onboarding["name"]]
+	assert {row["step"] for row in module_onboarding["steps"]} == steps

@@ -10,6 +10,7 @@ required_apps = ["frappe/erpnext"]
 
 after_install = "traceability_plus.install.after_install"
 before_uninstall = "traceability_plus.install.before_uninstall"
+after_migrate = "traceability_plus.install.after_migrate"
 
 # ERPNext's setup wizard and the app's own test company, for `bench run-tests`.
 before_tests = "traceability_plus.tests.utils.before_tests"

@@ -7,6 +7,11 @@ from frappe.custom.doctype.property_setter.property_setter import make_property_
 from traceability_plus.recall.notices import make_recall_notice_template
 from traceability_plus.stock_tracking.batch_warehouse_balance import rebuild
 from traceability_plus.traceability_setup.custom_fields import PROPERTY_SETTERS, get_custom_fields
+from traceability_plus.traceability_setup.desk import (
+	add_reports_to_stock_workspace,
+	delete_onboarding_steps,
+	remove_reports_from_stock_workspace,
+)
 from traceability_plus.traceability_setup.permissions import (
 	grant_app_permissions,
 	revoke_app_permissions,
@@ -23,12 +28,20 @@ def after_install():
 	grant_app_permissions()
 	make_default_label_templates()
 	make_recall_notice_template()
+	add_reports_to_stock_workspace()
 	# Stock posted before the app was installed (or while it was not) is counted now.
 	rebuild()
 
 
+def after_migrate():
+	# A new version of ERPNext's Stock workspace file is imported whole, without our links.
+	add_reports_to_stock_workspace()
+
+
 def before_uninstall():
 	revoke_app_permissions()
+	remove_reports_from_stock_workspace()
+	delete_onboarding_steps()
 	delete_custom_fields()
 	delete_property_setters()
 	drop_old_ledger_index()

@@ -10,9 +10,15 @@ from frappe.installer import install_app, remove_app
 from traceability_plus.tests.utils import bundle_entries, make_item, make_purchase_receipt, make_test_baseline
 from traceability_plus.traceability_setup.compat import IntegrationTestCase
 from traceability_plus.traceability_setup.custom_fields import get_custom_fields
+from traceability_plus.traceability_setup.desk import (
+	ONBOARDING_STEPS,
+	REPORTS_IN_STOCK_WORKSPACE,
+	workspace_links,
+)
 from traceability_plus.traceability_setup.permissions import APP_PERMISSIONS
 
 APP = "traceability_plus"
+APP_MODULES = ["Traceability Setup", "Stock Tracking", "Recall", "Labels"]
 
 
 def count_tracking_records() -> dict[str, int]:
@@ -68,8 +74,24 @@ class TestUninstallAndReinstall(IntegrationTestCase):
 
 	def test_uninstall_keeps_stock_data_and_reinstall_restores_the_app(self):
 		before = count_tracking_records()
+		stock_links = [(row.type, row.label, row.link_to) for row in workspace_links("Stock")]
+		ours = {("Link", report, report) for report in REPORTS_IN_STOCK_WORKSPACE}
+		self.assertLessEqual(ours, set(stock_links))
 
 		remove_app(APP, yes=True, no_backup=True)
+
+		# The desk is ERPNext's again: no workspace, card, chart or step of ours, and ERPNext's
+		# Stock workspace with its own links, in its own order.
+		self.assertFalse(frappe.db.exists("Workspace", "Traceability"))
+		self.assertFalse(frappe.db.exists("Number Card", {"module": ("in", APP_MODULES)}))
+		self.assertFalse(frappe.db.exists("Dashboard Chart", {"module": ("in", APP_MODULES)}))
+		self.assertFalse(frappe.db.exists("Module Onboarding", "Traceability"))
+		self.assertFalse(frappe.get_all("Onboarding Step", filters={"name": ("in", ONBOARDING_STEPS)}))
+		after = workspace_links("Stock")
+		self.assertEqual(
+			[(r.type, r.label, r.link_to) for r in after], [x for x in stock_links if x not in ours]
+		)
+		self.assertEqual([row.idx for row in after], list(range(1, len(after) + 1)))
 
 		self.assertNotIn(APP, frappe.get_installed_apps())
 		self.assertFalse(frappe.db.exists("DocType", "Traceability Settings"))
@@ -108,6 +130,9 @@ class TestUninstallAndReinstall(IntegrationTestCase):
 		self.assertTrue(
 			frappe.db.exists("Custom DocPerm", {"parent": "Batch", "role": "Quality Manager", "read": 1})
 		)
+		self.assertTrue(frappe.db.exists("Workspace", "Traceability"))
+		self.assertEqual(frappe.db.count("Number Card", {"module": ("in", APP_MODULES)}), 5)
+		self.assertEqual([(r.type, r.label, r.link_to) for r in workspace_links("Stock")], stock_links)
 		# And the app works again: its Item rule is back.
 		with self.assertRaises(frappe.ValidationError):
 			make_item("_TP Install Both Flags", has_batch_no=1, has_serial_no=1)

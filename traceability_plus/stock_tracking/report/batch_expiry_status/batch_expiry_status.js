@@ -37,6 +37,17 @@ frappe.query_reports["Batch Expiry Status"] = {
 			fieldtype: "Int",
 			description: __("Only batches expired or expiring within this many days"),
 		},
+		{
+			fieldname: "expiry",
+			label: __("Expiry"),
+			fieldtype: "Select",
+			options: [
+				{ value: "", label: "" },
+				{ value: "Expired", label: __("Expired") },
+				{ value: "Expiring Soon", label: __("Expiring Soon") },
+			],
+			description: __("By expiry date alone, held or not"),
+		},
 	],
 	formatter(value, row, column, data, default_formatter) {
 		value = default_formatter(value, row, column, data);

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, nowdate
+from frappe.utils import cint, format_date, getdate, nowdate
 
-from traceability_plus.core.expiry import ON_HOLD, ExpiryStatus, days_to_expiry, stock_status
+from traceability_plus.core.expiry import ON_HOLD, ExpiryStatus, days_to_expiry, expiry_status, stock_status
 from traceability_plus.stock_tracking.batch_warehouse_balance import balances_in_stock
 from traceability_plus.traceability_setup.records import (
 	batch_details,
@@ -27,6 +27,8 @@ from traceability_plus.traceability_setup.report_columns import (
 )
 
 CHART_WEEKS = 12
+# The Expiry filter: a batch's expiry alone, whether or not it is also on hold.
+EXPIRY_FILTERS = (ExpiryStatus.EXPIRED.value, ExpiryStatus.EXPIRING_SOON.value)
 
 
 def execute(filters: dict | None = None):
@@ -34,6 +36,8 @@ def execute(filters: dict | None = None):
 	require_company(filters)
 	if filters.expiring_within_days not in (None, "") and cint(filters.expiring_within_days) < 0:
 		frappe.throw(_("Expiring Within (Days) cannot be negative."))
+	if filters.expiry and filters.expiry not in EXPIRY_FILTERS:
+		frappe.throw(_("Expiry must be Expired or Expiring Soon, or empty for every batch."))
 	rows = get_data(filters)
 	return get_columns(), rows, None, get_chart(rows), get_summary(rows, filters.company)
 
@@ -56,6 +60,8 @@ def get_data(filters) -> list[dict]:
 		expiry = balance.expiry_date
 		days_left = days_to_expiry(expiry, today)
 		if expiring_only and (expiry is None or days_left > within_days):
+			continue
+		if filters.expiry and expiry_status(expiry, today, within_days).value != filters.expiry:
 			continue
 		status_key = (expiry, balance.on_hold)
 		status = status_of.get(status_key)
@@ -106,7 +112,8 @@ def get_columns() -> list[dict]:
 
 
 def get_chart(rows: list[dict]) -> dict | None:
-	"""Quantity expiring per week for the next weeks; what has already expired in one bar."""
+	"""Stock value expiring per week for the next weeks; what has already expired in one bar.
+	Value, not quantity: one bar may hold kilograms of one item and boxes of another."""
 	today = getdate(nowdate())
 	this_week = today - timedelta(days=today.weekday())
 	weeks = [this_week + timedelta(weeks=n) for n in range(CHART_WEEKS)]
@@ -117,19 +124,21 @@ def get_chart(rows: list[dict]) -> dict | None:
 		if expiry is None:
 			continue
 		if expiry < today:
-			expired += row["qty"]
+			expired += row["stock_value"]
 			continue
 		week = expiry - timedelta(days=expiry.weekday())
 		if week in per_week:
-			per_week[week] += row["qty"]
+			per_week[week] += row["stock_value"]
 	if not expired and not any(per_week.values()):
 		return None
 	return {
 		"data": {
-			"labels": [_("Expired")] + [_("Week of {0}").format(frappe.format(w, "Date")) for w in weeks],
-			"datasets": [{"name": _("Quantity Expiring"), "values": [expired, *per_week.values()]}],
+			# The week's Monday, short ("07 Dec"): a longer label is cut under a narrow bar.
+			"labels": [_("Expired")] + [format_date(week, "dd MMM") for week in weeks],
+			"datasets": [{"name": _("Stock Value Expiring"), "values": [expired, *per_week.values()]}],
 		},
 		"type": "bar",
+		"fieldtype": "Currency",
 		"colors": ["#e24c4c"],
 	}
 

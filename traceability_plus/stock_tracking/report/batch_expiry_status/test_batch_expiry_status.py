@@ -86,7 +86,9 @@ class TestBatchExpiryStatus(IntegrationTestCase):
 		rows, chart, summary = self.report(expiring_within_days=30)
 		self.assertEqual([r["batch_no"] for r in rows], [self.expired, self.soon])
 		self.assertEqual(chart["data"]["labels"][0], "Expired")
-		self.assertGreaterEqual(chart["data"]["datasets"][0]["values"][0], 5)
+		# Stock value, not quantity: 5 units received at 10.
+		self.assertGreaterEqual(chart["data"]["datasets"][0]["values"][0], 50)
+		self.assertEqual(chart["fieldtype"], "Currency")
 		values = {item["label"]: item["value"] for item in summary}
 		self.assertGreaterEqual(values["Expired Stock Value"], 50)
 
@@ -95,6 +97,15 @@ class TestBatchExpiryStatus(IntegrationTestCase):
 		self.assertEqual([(r["batch_no"], r["qty"]) for r in rows], [(self.valid, 2)])
 		rows, _chart, _summary = self.report(item_code=UNDATED_ITEM)
 		self.assertEqual([r["batch_no"] for r in rows], [self.undated])
+
+	def test_expiry_filter_goes_by_the_expiry_date_held_or_not(self):
+		hold("Batch", self.soon, "Lab check")
+		rows, _chart, _summary = self.report(expiry="Expiring Soon")
+		self.assertEqual([(r["batch_no"], r["status"]) for r in rows], [(self.soon, "On Hold")])
+		rows, _chart, _summary = self.report(expiry="Expired")
+		self.assertEqual([r["batch_no"] for r in rows], [self.expired])
+		with self.assertRaises(frappe.ValidationError):
+			execute({"company": TEST_COMPANY, "expiry": "Soonish"})
 
 	def test_company_is_required(self):
 		with self.assertRaises(frappe.ValidationError):
