@@ -20,6 +20,7 @@ from traceability_plus.core.labels import (
 	PageLayout,
 	fit_text,
 	render_label_parts,
+	render_label_svg,
 	render_labels,
 )
 
@@ -112,3 +113,35 @@ def test_a_big_run_is_rendered_in_parts_each_a_whole_pdf():
 	parts = list(render_label_parts(LabelTemplate(THERMAL), labels, labels_per_part=3))
 	assert [len(pypdfium2.PdfDocument(part)) for part in parts] == [3, 3, 1]
 	assert [code for page in decode(parts[2]) for _f, _s, code in page] == ["B0006"]
+
+
+def rasterise_svg_shapes(svg: str, scale: float = 8.0):
+	"""Paint the preview's black rectangles on white, as a browser would, for the decoder."""
+	import re
+
+	from PIL import Image, ImageDraw
+
+	view_box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+	width, height = float(view_box.group(1)), float(view_box.group(2))
+	image = Image.new("L", (int(width * scale), int(height * scale)), 255)
+	draw = ImageDraw.Draw(image)
+	for x, y, w, h in re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/>', svg):
+		x, y, w, h = (float(v) * scale for v in (x, y, w, h))
+		draw.rectangle([x, y, x + w - 1, y + h - 1], fill=0)
+	return image
+
+
+@pytest.mark.parametrize("symbology, data", [(GS1_128, None), (QR_CODE, "SN-000123"), (CODE_128, "LOT-7")])
+def test_the_preview_draws_the_label_that_prints(symbology, data):
+	es = element_string(gtin="09506000134352", batch="AB-123", expiry_date=date(2027, 1, 31))
+	barcode = Barcode(symbology, data or es.barcode_data, es.human_readable if data is None else data)
+	label = Label(("Paracetamol <b>500</b> & co",), barcode)
+	template = LabelTemplate(PageLayout(100, 30))
+	svg = render_label_svg(template, label)
+	assert 'width="100.00mm" height="30.00mm"' in svg
+	# User text is text: escaped, never markup inside the image.
+	assert "Paracetamol &lt;b&gt;500&lt;/b&gt; &amp; co" in svg
+	assert "<b>" not in svg
+	[preview] = zxingcpp.read_barcodes(rasterise_svg_shapes(svg), text_mode=zxingcpp.TextMode.Plain)
+	[[(_format, identifier, text)]] = decode(render_labels(template, [label]))
+	assert (preview.symbology_identifier, preview.text) == (identifier, text)

@@ -22,6 +22,7 @@ WHITELISTED = {
 	"recall.desk_cards.last_drill_time_to_trace",
 	"recall.fsma_export.download_fsma_204",
 	"recall.notices.send_notifications",
+	"recall.tracing.voucher_lots",
 	"stock_tracking.batch_warehouse_balance.enqueue_rebuild",
 	"stock_tracking.desk_cards.batches_expiring_soon",
 	"stock_tracking.desk_cards.expired_batches_in_stock",

@@ -91,12 +91,24 @@ override_whitelisted_methods = {
 }
 
 doctype_js = {
-	"Item": "public/js/print_labels.js",
-	"Batch": ["public/js/hold_buttons.js", "public/js/print_labels.js"],
-	"Serial No": ["public/js/hold_buttons.js", "public/js/print_labels.js"],
-	"Purchase Receipt": ["public/js/print_labels.js", "public/js/gs1_scan.js"],
-	"Delivery Note": ["public/js/batch_query_without_holds.js", "public/js/print_labels.js"],
-	"Stock Entry": "public/js/print_labels.js",
+	"Item": ["public/js/print_labels.js", "public/js/traceability_buttons.js"],
+	"Batch": ["public/js/hold_buttons.js", "public/js/print_labels.js", "public/js/traceability_buttons.js"],
+	"Serial No": [
+		"public/js/hold_buttons.js",
+		"public/js/print_labels.js",
+		"public/js/traceability_buttons.js",
+	],
+	"Purchase Receipt": [
+		"public/js/print_labels.js",
+		"public/js/gs1_scan.js",
+		"public/js/traceability_buttons.js",
+	],
+	"Delivery Note": [
+		"public/js/batch_query_without_holds.js",
+		"public/js/print_labels.js",
+		"public/js/traceability_buttons.js",
+	],
+	"Stock Entry": ["public/js/print_labels.js", "public/js/traceability_buttons.js"],
 	"Sales Invoice": "public/js/batch_query_without_holds.js",
 	"POS Invoice": "public/js/batch_query_without_holds.js",
 }

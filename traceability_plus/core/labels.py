@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from itertools import islice
+from xml.sax.saxutils import escape as xml_escape
 
 from barcode import EAN13
 from barcode.codex import Code128, Gs1_128
@@ -368,3 +369,63 @@ def _draw_qr(canvas: Canvas, data: str, x_mm: float, y_mm: float, side_mm: float
 				stroke=0,
 				fill=1,
 			)
+
+
+class SvgCanvas:
+	"""The few reportlab Canvas calls that `_draw_label` makes, drawn as SVG instead.
+
+	The preview goes through the same drawing code as the PDF, so it shows the label that
+	prints, not a look-alike. Units are PDF points, y up, as on the canvas; the SVG flips y."""
+
+	def __init__(self, width_pt: float, height_pt: float):
+		self.width, self.height = width_pt, height_pt
+		self.font, self.size = FONT, 7.0
+		self.shapes: list[str] = []
+
+	def setFont(self, font: str, size: float):
+		self.font, self.size = font, size
+
+	def setFillGray(self, _gray: float):
+		"""Labels print black on white: every fill is black."""
+
+	def _text(self, x: float, y: float, text: str, anchor: str):
+		weight = "bold" if self.font == BOLD_FONT else "normal"
+		self.shapes.append(
+			f'<text x="{x:.2f}" y="{self.height - y:.2f}" font-family="Helvetica, Arial, sans-serif" '
+			f'font-size="{self.size:.2f}" font-weight="{weight}" text-anchor="{anchor}">{xml_escape(text)}</text>'
+		)
+
+	def drawString(self, x: float, y: float, text: str):
+		self._text(x, y, text, "start")
+
+	def drawCentredString(self, x: float, y: float, text: str):
+		self._text(x, y, text, "middle")
+
+	def rect(self, x: float, y: float, width: float, height: float, stroke: int = 0, fill: int = 1):
+		self.shapes.append(
+			f'<rect x="{x:.3f}" y="{self.height - y - height:.3f}" width="{width:.3f}" height="{height:.3f}"/>'
+		)
+
+	def addLiteral(self, operators: str):
+		"""`_draw_bars`' path: "n x y w h re ... f", one `re` per bar."""
+		tokens = operators.split()
+		for index, token in enumerate(tokens):
+			if token == "re":
+				x, y, width, height = (float(value) for value in tokens[index - 4 : index])
+				self.rect(x, y, width, height)
+
+	def svg(self) -> str:
+		return (
+			f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:.2f} {self.height:.2f}" '
+			f'width="{self.width / mm:.2f}mm" height="{self.height / mm:.2f}mm">'
+			f'<rect width="100%" height="100%" fill="#fff" stroke="#999" stroke-width="0.5"/>'
+			f"{''.join(self.shapes)}</svg>"
+		)
+
+
+def render_label_svg(template: LabelTemplate, label: Label) -> str:
+	"""One label as an SVG image, the size it prints: the preview of Print Labels."""
+	width, height = template.layout.label_size
+	canvas = SvgCanvas(width * mm, height * mm)
+	_draw_label(canvas, template, label, 0.0, 0.0)
+	return canvas.svg()

@@ -18,7 +18,7 @@ from frappe.utils.background_jobs import is_job_enqueued
 
 from traceability_plus.core import gs1
 from traceability_plus.core import labels as layout
-from traceability_plus.traceability_setup.records import batch_details, item_details
+from traceability_plus.traceability_setup.records import batch_details, item_details, require_readable
 
 LABEL_DOCTYPES = ("Item", "Batch", "Serial No", "Purchase Receipt", "Delivery Note", "Stock Entry")
 ONE_PER_UNIT = "One per Unit"
@@ -255,12 +255,7 @@ def file_name(doctype: str, name: str) -> str:
 def _prepare(doctype: str, name: str, template: str | None, batch_copies: str | None, max_per_row):
 	if doctype not in LABEL_DOCTYPES:
 		frappe.throw(_("Labels cannot be printed from {0}.").format(_(doctype)))
-	# One answer whether the document is missing or not the user's to read: no probing names.
-	if not name or not frappe.db.exists(doctype, name) or not frappe.has_permission(doctype, "read", name):
-		frappe.throw(
-			_("{0} {1} does not exist, or you may not read it.").format(_(doctype), escape_html(name or "")),
-			frappe.PermissionError,
-		)
+	require_readable(doctype, name)
 	doc = frappe.get_doc(doctype, name)
 	if doc.docstatus == 2:
 		frappe.throw(_("{0} {1} is cancelled: there is nothing to label.").format(_(doctype), name))
@@ -320,7 +315,21 @@ def get_label_count(
 	background = count > BACKGROUND_THRESHOLD
 	if not background:
 		render_pdf([replace(source, copies=1) for source in sources], template_doc)
-	return {"count": count, "background": background}
+	return {"count": count, "background": background, "preview": first_label_preview(sources, template_doc)}
+
+
+def first_label_preview(sources: list[LabelSource], template) -> str:
+	"""The first label as an SVG image, drawn by the code that draws the PDF."""
+	first = next(iter_labels([replace(sources[0], copies=1)], template))
+	try:
+		return layout.render_label_svg(template.label_template(), first)
+	except layout.LabelError as error:
+		frappe.throw(
+			_("Cannot print with template {0}: {1}").format(
+				frappe.bold(template.name), escape_html(str(error))
+			),
+			title=_("Label Does Not Fit"),
+		)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import frappe
+from frappe import _
+from frappe.query_builder.functions import Abs, Sum
 from frappe.utils import flt
 
 from traceability_plus.core.genealogy import (
@@ -22,6 +24,7 @@ from traceability_plus.core.genealogy import (
 	trace,
 )
 from traceability_plus.stock_tracking.stock_movements import StockMovements
+from traceability_plus.traceability_setup.records import require_readable
 
 
 def start_lot(batch_no: str | None = None, serial_no: str | None = None) -> Lot:
@@ -90,3 +93,43 @@ def mass_balances(
 	for movement in movements.of_lots(lots):
 		by_lot[movement.lot].append(movement)
 	return {lot: mass_balance(by_lot[lot], on_hand.get(lot, 0.0)) for lot in lots}
+
+
+TRACEABLE_VOUCHERS = ("Purchase Receipt", "Delivery Note", "Stock Entry")
+MOST_LOTS_LISTED = 500
+
+
+@frappe.whitelist()
+def voucher_lots(doctype: str, name: str) -> list[dict]:
+	"""The batches and serial numbers a submitted voucher posted, for its Trace Lots button."""
+	if doctype not in TRACEABLE_VOUCHERS:
+		frappe.throw(_("Trace Lots works on a Purchase Receipt, a Delivery Note or a Stock Entry."))
+	require_readable(doctype, name)
+	bundle = frappe.qb.DocType("Serial and Batch Bundle")
+	entry = frappe.qb.DocType("Serial and Batch Entry")
+	item = frappe.qb.DocType("Item")
+	rows = (
+		frappe.qb.from_(entry)
+		.join(bundle)
+		.on(entry.parent == bundle.name)
+		.join(item)
+		.on(item.name == bundle.item_code)
+		.select(
+			bundle.item_code,
+			entry.batch_no,
+			entry.serial_no,
+			Sum(Abs(entry.qty)).as_("qty"),
+			item.stock_uom,
+		)
+		.where(bundle.voucher_type == doctype)
+		.where(bundle.voucher_no == name)
+		.where(bundle.is_cancelled == 0)
+		.where(bundle.docstatus == 1)
+		.groupby(bundle.item_code, entry.batch_no, entry.serial_no, item.stock_uom)
+		.orderby(bundle.item_code)
+		.orderby(entry.batch_no)
+		.orderby(entry.serial_no)
+		.limit(MOST_LOTS_LISTED)
+		.run(as_dict=True)
+	)
+	return rows

@@ -3,6 +3,7 @@ user's permissions: a report shows only what the user may read, and says what it
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html
 from frappe.utils.nestedset import get_descendants_of
 
 BATCH = frappe.qb.DocType("Batch")
@@ -76,3 +77,12 @@ def require_company(filters) -> None:
 	if not filters.get("company"):
 		frappe.throw(_("Select a Company."), title=_("Filter Missing"))
 	frappe.has_permission("Company", "read", filters.get("company"), throw=True)
+
+
+def require_readable(doctype: str, name: str | None) -> None:
+	"""One answer whether the document is missing or not the user's to read: no probing names."""
+	if not name or not frappe.db.exists(doctype, name) or not frappe.has_permission(doctype, "read", name):
+		frappe.throw(
+			_("{0} {1} does not exist, or you may not read it.").format(_(doctype), escape_html(name or "")),
+			frappe.PermissionError,
+		)

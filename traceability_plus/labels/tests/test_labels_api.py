@@ -110,7 +110,11 @@ class TestPrintLabels(IntegrationTestCase):
 		serial_nos = sorted(
 			row.serial_no for row in bundle_entries("Purchase Receipt", receipt.name) if row.serial_no
 		)
-		self.assertEqual(get_label_count("Purchase Receipt", receipt.name)["count"], 5)
+		planned = get_label_count("Purchase Receipt", receipt.name)
+		self.assertEqual(planned["count"], 5)
+		# The dialog's preview is the first label: the batch's item name and number.
+		self.assertTrue(planned["preview"].startswith("<svg"))
+		self.assertIn(batch_no, planned["preview"])
 		texts = sorted(text for _identifier, text in decoded(download("Purchase Receipt", receipt.name)))
 		self.assertEqual(texts, sorted([batch_no] * 3 + serial_nos))
 		# One per row instead of one per unit: the batch once.
@@ -202,7 +206,7 @@ class TestPrintLabels(IntegrationTestCase):
 		for template in ("Thermal 50 x 25 mm", "A4 Sheet 3 x 8"):
 			frappe.db.set_value("Label Template", template, "max_labels_per_row", 1000)
 		planned = get_label_count("Purchase Receipt", receipt.name, max_per_row=1000)
-		self.assertEqual(planned, {"count": qty, "background": True})
+		self.assertEqual((planned["count"], planned["background"]), (qty, True))
 		with self.assertRaises(frappe.ValidationError):
 			download("Purchase Receipt", receipt.name, max_per_row=1000)
 

@@ -18,6 +18,12 @@ function traceability_plus_batch_query_without_holds(frm) {
 		}
 		return { query: "traceability_plus.stock_tracking.picking.get_batch_no", filters: filters };
 	});
+	// Say why a batch the user expects is missing from the list.
+	frm.fields_dict.items.grid.update_docfield_property(
+		"batch_no",
+		"description",
+		__("Batches on hold are not offered: see Batch Expiry Status for why a batch is held."),
+	);
 }
 
 ["Delivery Note", "Sales Invoice", "POS Invoice"].forEach((doctype) => {

@@ -15,7 +15,7 @@ function traceability_plus_hold_history(frm) {
 				<td>${esc(event.user || "")}</td>
 				<td>${esc(event.reason || "")}</td>
 				<td>${esc(event.reference_name ? `${__(event.reference_doctype)} ${event.reference_name}` : "")}</td>
-			</tr>`
+			</tr>`,
 		)
 		.join("");
 	frm.dashboard.add_section(
@@ -26,7 +26,7 @@ function traceability_plus_hold_history(frm) {
 			</tr></thead>
 			<tbody>${rows}</tbody>
 		</table>`,
-		__("Hold History")
+		__("Hold History"),
 	);
 }
 
@@ -58,7 +58,7 @@ function traceability_plus_hold_buttons(frm) {
 				frm.doc.tp_held_by,
 				frappe.utils.escape_html(frm.doc.tp_hold_reason || ""),
 			]),
-			"red"
+			"red",
 		);
 	}
 	// Holding is not writing the document: the server says whether this user's roles may.
@@ -66,30 +66,34 @@ function traceability_plus_hold_buttons(frm) {
 		return;
 	}
 	const label = on_hold ? __("Release Hold") : __("Put On Hold");
-	frm.add_custom_button(label, () => {
-		frappe.prompt(
-			[
-				{
-					fieldname: "reason",
-					fieldtype: "Small Text",
-					label: on_hold ? __("Why is the hold released?") : __("Why is it held?"),
-					reqd: 1,
+	frm.add_custom_button(
+		label,
+		() => {
+			frappe.prompt(
+				[
+					{
+						fieldname: "reason",
+						fieldtype: "Small Text",
+						label: on_hold ? __("Why is the hold released?") : __("Why is it held?"),
+						reqd: 1,
+					},
+				],
+				(values) => {
+					frappe
+						.xcall(
+							on_hold
+								? "traceability_plus.stock_tracking.holds.release_stock"
+								: "traceability_plus.stock_tracking.holds.hold_stock",
+							{ doctype: frm.doctype, name: frm.doc.name, reason: values.reason },
+						)
+						.then(() => frm.reload_doc());
 				},
-			],
-			(values) => {
-				frappe
-					.xcall(
-						on_hold
-							? "traceability_plus.stock_tracking.holds.release_stock"
-							: "traceability_plus.stock_tracking.holds.hold_stock",
-						{ doctype: frm.doctype, name: frm.doc.name, reason: values.reason }
-					)
-					.then(() => frm.reload_doc());
-			},
-			label,
-			on_hold ? __("Release") : __("Hold")
-		);
-	});
+				label,
+				on_hold ? __("Release") : __("Hold"),
+			);
+		},
+		__("Traceability"),
+	);
 }
 
 frappe.ui.form.on("Batch", { refresh: traceability_plus_hold_buttons });

@@ -1,11 +1,20 @@
 // Copyright (c) 2026, Traceability Plus developers
 // For license information, please see license.txt
 
+const ITEMS_WITH_BOTH_REPORT = "Items Tracked By Batch And Serial";
+
+// Offer the report only to a user whose roles may run it.
+function may_run_items_with_both() {
+	return Boolean((frappe.boot.user.all_reports || {})[ITEMS_WITH_BOTH_REPORT]);
+}
+
 frappe.ui.form.on("Traceability Settings", {
 	refresh(frm) {
-		frm.add_custom_button(__("Items Tracked By Batch And Serial"), () => {
-			frappe.set_route("query-report", "Items Tracked By Batch And Serial");
-		});
+		if (may_run_items_with_both()) {
+			frm.add_custom_button(__(ITEMS_WITH_BOTH_REPORT), () => {
+				frappe.set_route("query-report", ITEMS_WITH_BOTH_REPORT);
+			});
+		}
 		if (frappe.user.has_role("System Manager")) {
 			frm.add_custom_button(__("Check Batch Balances"), () => {
 				frappe.call({
@@ -28,7 +37,16 @@ frappe.ui.form.on("Traceability Settings", {
 					);
 					return;
 				}
-				const link = `<a href="/app/query-report/Items Tracked By Batch And Serial">${__(
+				if (!may_run_items_with_both()) {
+					wrapper.html(
+						`<div class="alert alert-warning">${__(
+							"{0} items are tracked by both batch and serial number. Ask a Stock Manager to fix them.",
+							[count]
+						)}</div>`
+					);
+					return;
+				}
+				const link = `<a href="/app/query-report/${ITEMS_WITH_BOTH_REPORT}">${__(
 					"Items Tracked By Batch And Serial"
 				)}</a>`;
 				wrapper.html(
