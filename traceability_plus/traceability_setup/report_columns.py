@@ -1,7 +1,8 @@
 """Columns that the app's reports share, so a batch or a voucher looks the same in each."""
 
+import frappe
 from frappe import _
-from frappe.utils import escape_html, strip_html_tags
+from frappe.utils import cint, escape_html, flt, fmt_money, strip_html_tags
 
 
 def column(label: str, fieldname: str, fieldtype: str = "Data", options: str | None = None, width: int = 120):
@@ -33,8 +34,9 @@ def warehouse_column() -> dict:
 
 def voucher_columns() -> list[dict]:
 	return [
-		column(_("Voucher Type"), "voucher_type", "Data", width=140),
-		column(_("Voucher No"), "voucher_no", "Dynamic Link", "voucher_type", 170),
+		column(_("Voucher Type"), "voucher_type", "Data", width=130),
+		# Wide enough for a whole number such as MAT-STE-2026-00001 with the link icon.
+		column(_("Voucher No"), "voucher_no", "Dynamic Link", "voucher_type", 210),
 	]
 
 
@@ -43,6 +45,17 @@ def party_columns() -> list[dict]:
 		column(_("Party Type"), "party_type", "Data", width=90),
 		column(_("Party"), "party", "Dynamic Link", "party_type", 160),
 	]
+
+
+def uom_column() -> dict:
+	return column(_("UOM"), "stock_uom", "Link", "UOM", 70)
+
+
+def number_text(value: float) -> str:
+	"""A quantity in a sentence, as the desk shows it in a card: 100, not 100.0 nor 100.000."""
+	value = flt(value)
+	precision = 0 if value == int(value) else (cint(frappe.db.get_default("float_precision")) or 3)
+	return fmt_money(value, precision=precision)
 
 
 def expiry_columns() -> list[dict]:

@@ -1,6 +1,17 @@
 // Copyright (c) 2026, Traceability Plus developers
 // For license information, please see license.txt
 
+// Either a Batch No or a Serial No: whichever is empty is not required while the other is
+// set, so a report opened without either shows Frappe's "Please set filters" empty state.
+function traceability_plus_require_one_lot(report) {
+	const batch = report.get_filter("batch_no");
+	const serial = report.get_filter("serial_no");
+	batch.df.reqd = serial.get_value() ? 0 : 1;
+	serial.df.reqd = 0;
+	batch.refresh();
+	report.refresh();
+}
+
 frappe.query_reports["Recall Trace"] = {
 	filters: [
 		{
@@ -16,12 +27,15 @@ frappe.query_reports["Recall Trace"] = {
 			label: __("Batch No"),
 			fieldtype: "Link",
 			options: "Batch",
+			reqd: 1,
+			on_change: traceability_plus_require_one_lot,
 		},
 		{
 			fieldname: "serial_no",
 			label: __("Serial No"),
 			fieldtype: "Link",
 			options: "Serial No",
+			on_change: traceability_plus_require_one_lot,
 		},
 		{
 			fieldname: "direction",

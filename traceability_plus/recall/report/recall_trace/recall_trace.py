@@ -20,14 +20,17 @@ from traceability_plus.recall.tracing import mass_balances, start_lot, stock_on_
 from traceability_plus.stock_tracking.stock_movements import StockMovements, kind_label
 from traceability_plus.traceability_setup.records import (
 	hidden_rows_message,
+	item_details,
 	permitted_warehouses,
 	require_company,
 )
 from traceability_plus.traceability_setup.report_columns import (
 	batch_column,
 	column,
+	number_text,
 	party_columns,
 	serial_column,
+	uom_column,
 	voucher_columns,
 	warehouse_column,
 )
@@ -38,8 +41,11 @@ BOTH = "Both"
 def execute(filters: dict | None = None):
 	filters = validate_filters(frappe._dict(filters or {}))
 	result = recall_trace(filters)
-	message = " ".join(filter(None, [get_message(result["balance"]), hidden_rows_message(result["hidden"])]))
-	return get_columns(), result["rows"], message, None, get_summary(result)
+	uom = result["rows"][0]["stock_uom"]
+	message = " ".join(
+		filter(None, [get_message(result["balance"], uom), hidden_rows_message(result["hidden"])])
+	)
+	return get_columns(), result["rows"], message, None, get_summary(result, uom)
 
 
 def validate_filters(filters: frappe._dict) -> frappe._dict:
@@ -96,6 +102,14 @@ def recall_trace(filters: frappe._dict) -> dict:
 			}
 		)
 		rows += [step_row(step, depth + 2) for depth, step in shown[direction]]
+	# Each quantity with its unit: a trace through manufacturing meets kilograms and boxes.
+	uoms = {
+		code: item.stock_uom
+		for code, item in item_details({r["item_code"] for r in rows if r.get("item_code")}).items()
+	}
+	for row in rows:
+		if row.get("item_code"):
+			row["stock_uom"] = uoms.get(row["item_code"])
 	return {
 		"rows": rows,
 		"steps": [s for direction in directions for _depth, s in shown[direction]],
@@ -147,22 +161,26 @@ def step_row(step: TraceStep, indent: int) -> dict:
 
 
 def get_columns() -> list[dict]:
+	# Party beside Movement: who received or supplied the lot is the answer a recall needs.
+	party_type, party = party_columns()
 	return [
 		column(_("Movement"), "movement", width=200),
-		column(_("Level"), "level", "Int", width=60),
-		column(_("Direction"), "direction", width=90),
-		*voucher_columns(),
-		column(_("Posting Date"), "posting_date", "Date", width=100),
+		party,
+		party_type,
+		column(_("Qty"), "qty", "Float", width=90),
+		uom_column(),
 		column(_("Item"), "item_code", "Link", "Item", 150),
 		batch_column(),
 		serial_column(),
-		column(_("Qty"), "qty", "Float", width=90),
+		*voucher_columns(),
+		column(_("Posting Date"), "posting_date", "Date", width=100),
 		warehouse_column(),
-		*party_columns(),
+		column(_("Direction"), "direction", width=90),
+		column(_("Level"), "level", "Int", width=60),
 	]
 
 
-def get_summary(result: dict) -> list[dict]:
+def get_summary(result: dict, uom: str | None) -> list[dict]:
 	steps: list[TraceStep] = result["steps"]
 	balance: MassBalance = result["balance"]
 
@@ -185,15 +203,19 @@ def get_summary(result: dict) -> list[dict]:
 			"indicator": "Blue",
 		},
 		{"label": _("Vouchers Reached"), "value": vouchers, "datatype": "Int", "indicator": "Blue"},
-		{"label": _("Received or Produced"), "value": balance.received_or_produced, "datatype": "Float"},
-		{"label": _("Consumed"), "value": balance.consumed, "datatype": "Float"},
-		{"label": _("Delivered"), "value": balance.delivered, "datatype": "Float"},
-		{"label": _("Returned"), "value": balance.returned, "datatype": "Float"},
-		{"label": _("On Hand"), "value": balance.on_hand, "datatype": "Float"},
-		{"label": _("Adjusted"), "value": balance.adjusted, "datatype": "Float"},
-		{"label": _("Other"), "value": balance.other, "datatype": "Float"},
 		{
-			"label": _("Unexplained Difference"),
+			"label": with_unit(_("Received or Produced"), uom),
+			"value": balance.received_or_produced,
+			"datatype": "Float",
+		},
+		{"label": with_unit(_("Consumed"), uom), "value": balance.consumed, "datatype": "Float"},
+		{"label": with_unit(_("Delivered"), uom), "value": balance.delivered, "datatype": "Float"},
+		{"label": with_unit(_("Returned"), uom), "value": balance.returned, "datatype": "Float"},
+		{"label": with_unit(_("On Hand"), uom), "value": balance.on_hand, "datatype": "Float"},
+		{"label": with_unit(_("Adjusted"), uom), "value": balance.adjusted, "datatype": "Float"},
+		{"label": with_unit(_("Other"), uom), "value": balance.other, "datatype": "Float"},
+		{
+			"label": with_unit(_("Unexplained Difference"), uom),
 			"value": balance.difference,
 			"datatype": "Float",
 			"indicator": difference_indicator,
@@ -201,19 +223,28 @@ def get_summary(result: dict) -> list[dict]:
 	]
 
 
-def get_message(balance: MassBalance) -> str:
+def with_unit(label: str, uom: str | None) -> str:
+	return _("{0} ({1})").format(label, _(uom)) if uom else label
+
+
+def get_message(balance: MassBalance, uom: str | None) -> str:
+	unit = f" {_(uom)}" if uom else ""
+
+	def quantity(value: float) -> str:
+		return number_text(value) + unit
+
 	text = _(
 		"Mass balance of the traced lot: received or produced {0} = consumed {1} + delivered {2} "
 		"- returned {3} + on hand {4} + adjusted {5} + other {6}."
 	).format(
-		balance.received_or_produced,
-		balance.consumed,
-		balance.delivered,
-		balance.returned,
-		balance.on_hand,
-		balance.adjusted,
-		balance.other,
+		quantity(balance.received_or_produced),
+		quantity(balance.consumed),
+		quantity(balance.delivered),
+		quantity(balance.returned),
+		quantity(balance.on_hand),
+		quantity(balance.adjusted),
+		quantity(balance.other),
 	)
 	if abs(balance.difference) >= 1e-6:
-		text += " " + _("{0} is unexplained: check the lot's ledger.").format(balance.difference)
+		text += " " + _("{0} is unexplained: check the lot's ledger.").format(quantity(balance.difference))
 	return text

@@ -30,8 +30,9 @@ THIRD_CUSTOMER = "_TP Trace Customer Three"
 
 
 def trace_rows(**filters):
+	"""Rows, message and the summary's figures by label, the unit of the label left out."""
 	_columns, rows, message, _chart, summary = execute({"company": TEST_COMPANY, **filters})
-	return rows, message, {item["label"]: item["value"] for item in summary}
+	return rows, message, {item["label"].removesuffix(" (Nos)"): item["value"] for item in summary}
 
 
 def shape(rows):
@@ -166,6 +167,13 @@ class TestRecallTrace(IntegrationTestCase):
 		self.assertEqual([summary[label] for label in ("On Hand", "Adjusted", "Other")], [6, 1, 0])
 		self.assertEqual(summary["Unexplained Difference"], 0)
 		self.assertNotIn("unexplained", message)
+		# The sentence reads like the cards: whole numbers whole, each with the lot's unit.
+		self.assertIn("received or produced 50 Nos = consumed 20 Nos + delivered 25 Nos", message)
+		columns, trace, _message, _chart, cards = execute({"company": TEST_COMPANY, "batch_no": self.bread})
+		self.assertIn("Delivered (Nos)", [card["label"] for card in cards])
+		# Party right after Movement, and every row's quantity with its unit.
+		self.assertEqual([c["fieldname"] for c in columns[:3]], ["movement", "party", "party_type"])
+		self.assertEqual({row["stock_uom"] for row in trace if row.get("item_code")}, {"Nos"})
 
 		_rows, _message, flour = trace_rows(batch_no=self.flour)
 		self.assertEqual(
