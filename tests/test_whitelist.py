@@ -21,6 +21,7 @@ WHITELISTED = {
 	"recall.doctype.product_recall.product_recall.update_close_out",
 	"recall.desk_cards.last_drill_time_to_trace",
 	"recall.fsma_export.download_fsma_204",
+	"recall.notices.draft_missing_notices",
 	"recall.notices.send_notifications",
 	"recall.tracing.voucher_lots",
 	"stock_tracking.batch_warehouse_balance.enqueue_rebuild",

@@ -16,6 +16,7 @@ from frappe.utils import now_datetime
 from markupsafe import escape
 
 from traceability_plus.recall.jobs import enqueue_recall_job, progress_reporter
+from traceability_plus.recall.party_details import party_details
 
 RECALL_NOTICE_TEMPLATE = "Product Recall Notice"
 DRAFT, SENT, NO_EMAIL = "Draft", "Sent", "No Email"
@@ -215,3 +216,32 @@ def send_drafts(recall, progress=None) -> int:
 	recall.flags.recall_action = True
 	recall.save()
 	return sent
+
+
+@frappe.whitelist(methods=["POST"])
+def draft_missing_notices(name: str) -> dict:
+	"""Draft Missing Notices: read again the contacts of the customers who had no email
+	address at submit, and draft the notice of each one who has one now."""
+	frappe.get_doc("Product Recall", name).check_permission("submit")
+	# One at a time, as for sending: a second click waits, then finds nothing left to draft.
+	frappe.db.get_value("Product Recall", name, "name", for_update=True)
+	recall = frappe.get_doc("Product Recall", name)
+	if recall.docstatus != 1 or recall.is_mock or recall.status != "Open":
+		frappe.throw(_("Notices are drafted for an open recall or market withdrawal only."))
+	missing = [row for row in recall.customers if row.notification_status == NO_EMAIL]
+	if not missing:
+		frappe.throw(_("Every affected customer already has a notice."))
+	contacts = party_details("Customer", (row.customer for row in missing))
+	for row in missing:
+		details = contacts.get(row.customer)
+		if details and details.email_id:
+			row.contact, row.contact_name, row.email_id = (
+				details.contact,
+				details.contact_name,
+				details.email_id,
+			)
+	draft_notifications(recall)
+	recall.flags.recall_action = True
+	recall.save()
+	still_missing = [row.customer for row in recall.customers if row.notification_status == NO_EMAIL]
+	return {"drafted": len(missing) - len(still_missing), "still_missing": len(still_missing)}

@@ -147,14 +147,21 @@ class ProductRecall(Document):
 		self.set_snapshot(build_snapshot(traced, self.flags.progress))
 
 	def set_snapshot(self, snapshot: dict):
+		stored = self.get_doc_before_save()
 		for table in SNAPSHOT_TABLES:
-			self.set(table, snapshot[table])
+			self.set(table, rows_kept_where_unchanged(stored.get(table) if stored else [], snapshot[table]))
 		for fieldname in SNAPSHOT_FIELDS:
 			self.set(fieldname, snapshot[fieldname])
 		self.traced_on = now_datetime()
-		self.traced_lots_key = self.lots_key()
+		lots_key = self.lots_key()
 		self.started_on = self.started_on or self.traced_on
-		self.time_to_trace = max(time_diff_in_seconds(self.traced_on, self.started_on), 0)
+		if stored and stored.traced_on and stored.traced_lots_key == lots_key:
+			# Tracing the same lots again refreshes the snapshot; Time To Trace stays the time
+			# the first trace of these lots took, the figure a drill is judged by.
+			self.time_to_trace = stored.time_to_trace
+		else:
+			self.time_to_trace = max(time_diff_in_seconds(self.traced_on, self.started_on), 0)
+		self.traced_lots_key = lots_key
 
 	def keep_stored_trace(self):
 		stored = self.get_doc_before_save()
@@ -266,6 +273,35 @@ class ProductRecall(Document):
 		self.time_to_complete = max(time_diff_in_seconds(self.completed_on, self.started_on), 0)
 		self.close_note = note or self.close_note
 		self.status = "Completed" if self.is_mock else "Closed"
+
+
+def rows_kept_where_unchanged(stored_rows: list, new_rows: list[dict]) -> list:
+	"""The new snapshot rows, each one equal to a stored row given as that stored row: a
+	trace run again rewrites only the rows that changed, and the others keep their names."""
+	unmatched = list(stored_rows)
+	rows = []
+	for new in new_rows:
+		same = next((row for row in unmatched if not row_differs(row, new)), None)
+		if same is None:
+			rows.append(new)
+		else:
+			unmatched.remove(same)
+			rows.append(same.as_dict())  # with its name: saved as an update of that row
+	return rows
+
+
+def row_differs(row: Document, values: dict) -> bool:
+	for fieldname, value in values.items():
+		df = row.meta.get_field(fieldname)
+		if df and df.fieldtype in ("Float", "Currency", "Percent", "Int"):
+			if abs(flt(row.get(fieldname)) - flt(value)) > 1e-9:
+				return True
+		elif df and df.fieldtype in ("Date", "Datetime"):
+			if str(row.get(fieldname) or "") != str(value or ""):
+				return True
+		elif (row.get(fieldname) or None) != (value or None):
+			return True
+	return False
 
 
 def trace_differences(stored: Document, sent: Document) -> list[str]:

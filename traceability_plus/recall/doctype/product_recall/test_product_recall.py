@@ -17,7 +17,7 @@ from traceability_plus.recall.doctype.product_recall.product_recall import (
 	update_close_out,
 )
 from traceability_plus.recall.fsma_export import download_fsma_204
-from traceability_plus.recall.notices import send_notifications
+from traceability_plus.recall.notices import draft_missing_notices, send_notifications
 from traceability_plus.stock_tracking.holds import hold
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
@@ -331,6 +331,46 @@ class TestProductRecall(IntegrationTestCase):
 			)
 		self.assertIn(recall.name, str(refused.exception))
 
+	def test_a_customer_without_email_gets_a_notice_once_one_is_added(self):
+		recall = make_recall(self.flour, submit=True)
+		# A read-only Stock User may not draft notices; nothing is written.
+		frappe.set_user(USERS["Stock User"])
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				draft_missing_notices(recall.name)
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(recall.reload().customers[2].notification_status, "No Email")
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Carol",
+				"email_ids": [{"email_id": "carol@recall.example.com", "is_primary": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": CAROL}],
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("Customer", CAROL, "customer_primary_contact", contact.name)
+		# Carol is the customer without email of the other tests: leave her so.
+		self.addCleanup(frappe.delete_doc, "Contact", contact.name, force=True, ignore_permissions=True)
+		self.addCleanup(frappe.db.set_value, "Customer", CAROL, "customer_primary_contact", None)
+
+		frappe.set_user(USERS["Quality Manager"])
+		try:
+			self.assertEqual(draft_missing_notices(recall.name), {"drafted": 1, "still_missing": 0})
+		finally:
+			frappe.set_user("Administrator")
+		carol = recall.reload().customers[2]
+		self.assertEqual((carol.notification_status, carol.email_id), ("Draft", "carol@recall.example.com"))
+		self.assertEqual(
+			frappe.db.get_value("Communication", carol.notification, "recipients"), carol.email_id
+		)
+		# The others' notices were not drafted twice.
+		self.assertEqual(frappe.db.count("Communication", {"reference_name": recall.name}), 3)
+		# A plain save still may not change a customer's email: only the action does.
+		recall.customers[2].email_id = "mallory@example.com"
+		with self.assertRaises(frappe.PermissionError):
+			recall.save()
+
 	def test_submit_drafts_one_notification_per_customer_with_an_email(self):
 		recall = make_recall(self.flour, submit=True)
 		self.assertEqual(
@@ -499,6 +539,30 @@ class TestProductRecall(IntegrationTestCase):
 		self.assertIn("'" + formula, [cell.value for cell in cells])
 		download_fsma_204(recall.name, "csv")
 		self.assertIn("'" + formula, frappe.local.response.filecontent.decode("utf-8-sig").replace('""', '"'))
+
+	def test_tracing_again_rewrites_only_what_changed_and_keeps_the_time_to_trace(self):
+		started = add_to_date(now_datetime(), minutes=-10)
+		drill = make_recall(self.flour, recall_type="Mock Recall", started_on=started)
+		first_time_to_trace = drill.time_to_trace
+		lot_rows = {row.batch_no: row.name for row in drill.affected_lots}
+		customer_rows = {row.customer: row.name for row in drill.customers}
+		# After the first trace, Carol gets one more loaf of the bread.
+		make_selling_voucher("Delivery Note", [batch_row(BREAD, self.bread, 1)], customer=CAROL)
+
+		trace_recall(drill.name)
+		drill.reload()
+
+		self.assertEqual(drill.time_to_trace, first_time_to_trace)
+		self.assertEqual(table(drill, "customers", "customer", "qty_shipped")[2], (CAROL, 4))
+		# Alice's and Bob's rows did not change: the same rows, kept; Carol's is new.
+		names = {row.customer: row.name for row in drill.customers}
+		self.assertEqual((names[ALICE], names[BOB]), (customer_rows[ALICE], customer_rows[BOB]))
+		self.assertNotEqual(names[CAROL], customer_rows[CAROL])
+		lots_now = {row.batch_no: row.name for row in drill.affected_lots}
+		self.assertEqual(
+			(lots_now[self.flour], lots_now[self.box]), (lot_rows[self.flour], lot_rows[self.box])
+		)
+		self.assertNotEqual(lots_now[self.bread], lot_rows[self.bread])  # delivered one more
 
 	# Mock recall drills ---------------------------------------------------------------------
 
