@@ -125,7 +125,9 @@ def rasterise_svg_shapes(svg: str, scale: float = 8.0):
 	width, height = float(view_box.group(1)), float(view_box.group(2))
 	image = Image.new("L", (int(width * scale), int(height * scale)), 255)
 	draw = ImageDraw.Draw(image)
-	for x, y, w, h in re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/>', svg):
+	for x, y, w, h in re.findall(
+		r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/>', svg
+	):
 		x, y, w, h = (float(v) * scale for v in (x, y, w, h))
 		draw.rectangle([x, y, x + w - 1, y + h - 1], fill=0)
 	return image

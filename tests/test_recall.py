@@ -5,9 +5,12 @@ from traceability_plus.core.genealogy import BACKWARD, FORWARD, Kind, MassBalanc
 from traceability_plus.core.recall import (
 	BATCH,
 	SERIAL_NO,
+	UnitQuantities,
 	accounted_share,
 	affected_lots,
 	customers_reached,
+	least_effectiveness,
+	one_unit_total,
 	recall_effectiveness,
 	recovered_per_customer,
 	suppliers_reached,
@@ -134,3 +137,15 @@ def test_recovered_per_customer_reads_sales_returns_only():
 )
 def test_recall_effectiveness(recovered, destroyed, held, shipped, expected):
 	assert recall_effectiveness(recovered, destroyed, held, shipped) == expected
+
+
+def test_effectiveness_per_unit_is_the_least_controlled_unit_never_a_mix():
+	flour = UnitQuantities("Kg", shipped=10, recovered=2)  # 20 %
+	loaves = UnitQuantities("Nos", shipped=10, recovered=10)  # 100 %
+	assert (flour.effectiveness, loaves.effectiveness) == (20, 100)
+	# Adding the quantities would say 60 %: one figure of two units means nothing.
+	assert least_effectiveness([flour, loaves]) == 20
+	assert least_effectiveness([UnitQuantities("Kg")]) is None
+	assert one_unit_total({"Kg": 10}) == 10
+	assert one_unit_total({"Kg": 10, "Nos": 10}) is None
+	assert one_unit_total({}) == 0

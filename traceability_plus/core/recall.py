@@ -157,3 +157,33 @@ def recall_effectiveness(
 		return None
 	under_control = recovered + destroyed + held_on_hand
 	return round(100 * min(under_control, affected) / affected, 2)
+
+
+@dataclass
+class UnitQuantities:
+	"""A recall's quantities in one stock unit: kilograms are never added to boxes."""
+
+	stock_uom: str
+	shipped: float = 0.0
+	on_hand: float = 0.0
+	held: float = 0.0
+	recovered: float = 0.0
+	destroyed: float = 0.0
+
+	@property
+	def effectiveness(self) -> float | None:
+		return recall_effectiveness(self.recovered, self.destroyed, self.held, self.shipped)
+
+
+def least_effectiveness(units: Iterable[UnitQuantities]) -> float | None:
+	"""The recall's effectiveness: that of the unit least brought under control. A share of
+	one unit is never averaged with another's, so 100 % of the boxes cannot hide the flour."""
+	shares = [unit.effectiveness for unit in units if unit.effectiveness is not None]
+	return min(shares) if shares else None
+
+
+def one_unit_total(quantities: Mapping[str | None, float]) -> float | None:
+	"""The sum of quantities given per unit, when they are all of one unit; None otherwise."""
+	if len(quantities) > 1:
+		return None
+	return sum(quantities.values()) if quantities else 0.0

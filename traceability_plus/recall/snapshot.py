@@ -20,12 +20,14 @@ from traceability_plus.core.recall import (
 	accounted_share,
 	affected_lots,
 	customers_reached,
+	one_unit_total,
 	suppliers_reached,
 )
 from traceability_plus.recall.party_details import party_details
 from traceability_plus.recall.tracing import mass_balances, stock_on_hand, trace_lots
 from traceability_plus.stock_tracking.stock_movements import StockMovements
 from traceability_plus.traceability_setup.records import batch_details, item_details
+from traceability_plus.traceability_setup.report_columns import number_text
 
 Progress = Callable[[int, str], None]
 
@@ -96,15 +98,28 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 
 	progress(60, _("Reading the contacts of {0} customers").format(len(traced.customers)))
 	contacts = party_details("Customer", (customer.customer for customer in traced.customers))
+
+	def uom_of(lot: Lot) -> str | None:
+		return item_info.get(lot[0], {}).get("stock_uom")
+
 	customer_rows, shipment_rows = [], []
+	shipped_per_uom: dict[str | None, float] = {}
 	for customer in traced.customers:
 		details = contacts.get(customer.customer) or frappe._dict(address_fields={})
+		customer_per_uom: dict[str | None, float] = {}
+		for shipment in customer.shipments:
+			uom = uom_of(shipment.lot)
+			customer_per_uom[uom] = customer_per_uom.get(uom, 0.0) + shipment.qty
+			shipped_per_uom[uom] = shipped_per_uom.get(uom, 0.0) + shipment.qty
+		units = set(customer_per_uom)
 		customer_rows.append(
 			{
 				"customer": customer.customer,
 				"customer_name": details.party_name,
-				"qty_shipped": customer.net_shipped,
-				"qty_returned": customer.returned,
+				# A customer's total only in one unit; the shipments show each unit.
+				"qty_shipped": customer.net_shipped if len(units) == 1 else None,
+				"qty_returned": customer.returned if len(units) == 1 else None,
+				"shipped_by_unit": quantities_text(customer_per_uom),
 				"vouchers": ", ".join(customer.vouchers),
 				"contact": details.contact,
 				"contact_name": details.contact_name,
@@ -140,20 +155,45 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 		}
 		for receipt in traced.suppliers
 	]
+	on_hand_per_uom: dict[str | None, float] = {}
+	for row in stock_rows:
+		on_hand_per_uom[row["stock_uom"]] = on_hand_per_uom.get(row["stock_uom"], 0.0) + row["qty"]
+	unexplained_per_uom: dict[str | None, float] = {}
+	for affected in traced.affected:
+		uom = uom_of(affected.lot)
+		unexplained_per_uom[uom] = unexplained_per_uom.get(uom, 0.0) + abs(balances[affected.lot].difference)
+	quantity_rows = [
+		{
+			"stock_uom": uom,
+			"qty_shipped": shipped_per_uom.get(uom, 0.0),
+			"qty_on_hand": on_hand_per_uom.get(uom, 0.0),
+		}
+		for uom in sorted(set(shipped_per_uom) | set(on_hand_per_uom), key=lambda uom: uom or "")
+	]
 	return {
 		"affected_lots": lot_rows,
 		"stock": stock_rows,
 		"customers": customer_rows,
 		"shipments": shipment_rows,
 		"suppliers": supplier_rows,
+		"quantities": quantity_rows,
 		"affected_lot_count": len(lot_rows),
 		"customer_count": len(customer_rows),
 		"supplier_count": len({receipt.party for receipt in traced.suppliers}),
-		"qty_shipped": sum(customer.net_shipped for customer in traced.customers),
-		"qty_on_hand": sum(stock.values()),
+		# Totals only when the recall reached one unit; Quantities By Unit has each unit's.
+		"qty_shipped": one_unit_total(shipped_per_uom),
+		"qty_on_hand": one_unit_total(on_hand_per_uom),
 		"accounted_share": accounted_share(balances.values()),
-		"unexplained_qty": sum(abs(balance.difference) for balance in balances.values()),
+		"unexplained_qty": one_unit_total(unexplained_per_uom),
 	}
+
+
+def quantities_text(per_uom: dict[str | None, float]) -> str:
+	"""Quantities per unit as one line, e.g. "4 Kg, 3 Nos"."""
+	return ", ".join(
+		f"{number_text(qty)} {_(uom) if uom else ''}".strip()
+		for uom, qty in sorted(per_uom.items(), key=lambda item: item[0] or "")
+	)
 
 
 def lot_fields(lot: Lot, number_type: str) -> dict:

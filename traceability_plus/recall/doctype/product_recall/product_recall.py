@@ -16,7 +16,14 @@ from frappe.utils import (
 )
 
 from traceability_plus.core.genealogy import Lot
-from traceability_plus.core.recall import BATCH, SERIAL_NO, recall_effectiveness, recovered_per_customer
+from traceability_plus.core.recall import (
+	BATCH,
+	SERIAL_NO,
+	UnitQuantities,
+	least_effectiveness,
+	one_unit_total,
+	recovered_per_customer,
+)
 from traceability_plus.recall.jobs import enqueue_recall_job, progress_reporter
 from traceability_plus.recall.notices import draft_notifications, enqueue_draft_notifications
 from traceability_plus.recall.snapshot import RecallTrace, build_snapshot, on_hand_of
@@ -30,7 +37,7 @@ from traceability_plus.traceability_setup.field_values import changed_fields
 MOCK_RECALL = "Mock Recall"
 # A trace that reaches more customers than this builds its snapshot in a background job.
 TRACE_IN_BACKGROUND_ABOVE = 200
-SNAPSHOT_TABLES = ("affected_lots", "stock", "customers", "shipments", "suppliers")
+SNAPSHOT_TABLES = ("affected_lots", "stock", "customers", "shipments", "suppliers", "quantities")
 SNAPSHOT_FIELDS = (
 	"affected_lot_count",
 	"customer_count",
@@ -78,6 +85,11 @@ class ProductRecall(Document):
 				_("Customers row #{0}: {1}").format(row.idx, _(row.meta.get_label(fieldname)))
 				for fieldname in changed_fields(row.meta, before_row, row, allowed_on_submit_fields(row.meta))
 			]
+		if len(self.quantities) != len(before.quantities) or any(
+			changed_fields(row.meta, before_row, row, value_fields(row.meta))
+			for row, before_row in zip(self.quantities, before.quantities, strict=False)
+		):
+			changed.append(_(self.meta.get_label("quantities")))
 		if changed:
 			frappe.throw(
 				_("These are written by the recall's own actions, not by saving it: {0}.").format(
@@ -213,7 +225,8 @@ class ProductRecall(Document):
 		for (number, _warehouse), qty in on_hand_of(self.company, self.affected_lot_kinds()).items():
 			on_hand[number] = on_hand.get(number, 0.0) + qty
 		reason = self.hold_reason()
-		self.lots_held, self.held_qty = 0, 0.0
+		self.lots_held = 0
+		held_per_uom: dict[str | None, float] = {}
 		for row in self.affected_lots:
 			number = row.batch_no or row.serial_no
 			row.held_by_this_recall = 0
@@ -222,7 +235,15 @@ class ProductRecall(Document):
 			doctype = "Batch" if row.batch_no else "Serial No"
 			row.held_by_this_recall = int(hold(doctype, number, reason, self.doctype, self.name))
 			self.lots_held += 1
-			self.held_qty += on_hand[number]
+			held_per_uom[row.stock_uom] = held_per_uom.get(row.stock_uom, 0.0) + on_hand[number]
+		for uom, qty in held_per_uom.items():
+			self.quantity_row(uom).held_qty = qty
+		self.held_qty = one_unit_total(held_per_uom)
+
+	def quantity_row(self, uom: str | None):
+		"""The Quantities By Unit row of this unit, added if the trace had none."""
+		row = next((row for row in self.quantities if row.stock_uom == uom), None)
+		return row or self.append("quantities", {"stock_uom": uom})
 
 	def affected_lot_kinds(self) -> list[tuple[Lot, str]]:
 		"""Each affected lot with whether it is a batch or a serial number."""
@@ -249,15 +270,58 @@ class ProductRecall(Document):
 	# Close-out ------------------------------------------------------------------------------
 
 	def update_close_out(self):
-		"""Sales returns of the affected lots since the trace, per customer, and the effectiveness."""
-		recovered = recovered_per_customer(self.returns_since_trace())
+		"""Sales returns of the affected lots since the trace, per customer and per unit, and
+		the effectiveness of each unit; the recall's is that of the least controlled unit."""
+		returns = self.returns_since_trace()
+		uom_of_item = {row.item_code: row.stock_uom for row in (*self.affected_lots, *self.shipments)}
+		units_of_customer: dict[str, set] = {}
+		for shipment in self.shipments:
+			units_of_customer.setdefault(shipment.customer, set()).add(shipment.stock_uom)
+		recovered = recovered_per_customer(returns)
+		recovered_per_uom: dict[str | None, float] = {}
+		for movement in returns:
+			uom = uom_of_item.get(movement.item_code)
+			recovered_per_uom[uom] = recovered_per_uom.get(uom, 0.0) + movement.qty
+		destroyed_per_uom: dict[str | None, float] = {}
 		for row in self.customers:
-			row.recovered_qty = recovered.get(row.customer, 0.0)
-		self.recovered_qty = sum(flt(row.recovered_qty) for row in self.customers)
-		self.destroyed_qty = sum(flt(row.destroyed_qty) for row in self.customers)
-		self.effectiveness = recall_effectiveness(
-			self.recovered_qty, self.destroyed_qty, flt(self.held_qty), flt(self.qty_shipped)
+			units = units_of_customer.get(row.customer, set())
+			row.recovered_qty = recovered.get(row.customer, 0.0) if len(units) == 1 else None
+			if flt(row.destroyed_qty) and len(units) != 1:
+				frappe.throw(
+					_(
+						"Customers row #{0}: {1} received the lots in several units ({2}): a destroyed "
+						"quantity of them cannot be counted in one. Record each unit's destruction in "
+						"the close note and leave Destroyed empty."
+					).format(
+						row.idx, escape_html(row.customer), escape_html(", ".join(sorted(map(str, units))))
+					),
+					title=_("Several Units"),
+				)
+			if flt(row.destroyed_qty):
+				(uom,) = units
+				destroyed_per_uom[uom] = destroyed_per_uom.get(uom, 0.0) + flt(row.destroyed_qty)
+		for row in self.quantities:
+			row.recovered_qty = recovered_per_uom.get(row.stock_uom, 0.0)
+			row.destroyed_qty = destroyed_per_uom.get(row.stock_uom, 0.0)
+		units = [
+			UnitQuantities(
+				row.stock_uom,
+				shipped=flt(row.qty_shipped),
+				held=flt(row.held_qty),
+				recovered=flt(row.recovered_qty),
+				destroyed=flt(row.destroyed_qty),
+			)
+			for row in self.quantities
+		]
+		for row, unit in zip(self.quantities, units, strict=True):
+			row.effectiveness = unit.effectiveness
+		self.recovered_qty = one_unit_total(
+			{row.stock_uom: flt(row.recovered_qty) for row in self.quantities}
 		)
+		self.destroyed_qty = one_unit_total(
+			{row.stock_uom: flt(row.destroyed_qty) for row in self.quantities}
+		)
+		self.effectiveness = least_effectiveness(units)
 
 	def returns_since_trace(self):
 		lots = {(row.item_code, row.batch_no or row.serial_no) for row in self.affected_lots}

@@ -58,6 +58,7 @@ test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES  # the name Frappe v15 reads
 
 FLOUR, YEAST, BREAD, BOX = "_TP Recall Flour", "_TP Recall Yeast", "_TP Recall Bread", "_TP Recall Box"
 OVEN = "_TP Recall Oven"
+SUGAR = "_TP Recall Sugar"
 YEAST_SUPPLIER = "_TP Recall Yeast Supplier"
 ALICE, BOB, CAROL = "_TP Recall Alice Grocer", "_TP Recall Bob Baker", "_TP Recall Carol Cafe"
 EMAILS = {ALICE: "alice@recall.example.com", BOB: "bob@recall.example.com"}  # Carol has none
@@ -456,6 +457,50 @@ class TestProductRecall(IntegrationTestCase):
 		recall.reload()
 		self.assertEqual((recall.status, recall.close_note), ("Closed", "All customers answered"))
 		self.assertIsNotNone(recall.completed_on)
+
+	def test_a_recall_of_several_units_counts_and_judges_each_unit_apart(self):
+		make_item(SUGAR, has_batch_no=1, create_new_batch=1, stock_uom="Kg")
+		sugar_receipt = make_purchase_receipt([{"item_code": SUGAR, "qty": 10}])
+		sugar = batch_made(sugar_receipt, SUGAR)
+		sugar_sale = make_selling_voucher("Delivery Note", [batch_row(SUGAR, sugar, 4)], customer=ALICE)
+		make_selling_voucher("Delivery Note", [batch_row(SUGAR, sugar, 1)], customer=CAROL)
+		recall = make_recall(sugar, self.box)
+
+		# 5 kg of sugar and 3 boxes shipped are not "8 shipped".
+		self.assertEqual(
+			table(recall, "quantities", "stock_uom", "qty_shipped", "qty_on_hand"),
+			[("Kg", 5, 5), ("Nos", 3, 1)],
+		)
+		customers = {row.customer: row.shipped_by_unit for row in recall.customers}
+		self.assertEqual((customers[ALICE], customers[CAROL]), ("4 Kg", "1 Kg, 3 Nos"))
+		# No total of two units is kept: the form hides the totals when there are several.
+		recall.reload()
+		self.assertEqual((recall.qty_shipped, recall.qty_on_hand), (0, 0))
+		self.assertEqual(
+			recall.meta.get_field("qty_shipped").depends_on, "eval:(doc.quantities || []).length < 2"
+		)
+
+		recall.submit()
+		self.assertEqual(table(recall, "quantities", "stock_uom", "held_qty"), [("Kg", 5), ("Nos", 1)])
+		self.sales_return(sugar_sale, 4)
+		update_close_out(recall.name)
+		recall.reload()
+		# Sugar: (4 recovered + 5 held) / (5 shipped + 5 held) = 90 %; boxes: 1 / (3 + 1) = 25 %.
+		self.assertEqual(table(recall, "quantities", "stock_uom", "effectiveness"), [("Kg", 90), ("Nos", 25)])
+		self.assertEqual(recall.effectiveness, 25)  # the least controlled unit, never a blend
+
+		# A destroyed quantity of a customer who got two units cannot be counted in one.
+		carol = next(row for row in recall.customers if row.customer == CAROL)
+		carol.destroyed_qty = 1
+		recall.save()
+		with self.assertRaises(frappe.ValidationError) as refused:
+			update_close_out(recall.name)
+		self.assertIn("several units", str(refused.exception))
+		# Nor may a plain save rewrite a unit's figures.
+		recall.reload()
+		recall.quantities[1].effectiveness = 100
+		with self.assertRaises(frappe.PermissionError):
+			recall.save()
 
 	# FSMA 204 -------------------------------------------------------------------------------
 

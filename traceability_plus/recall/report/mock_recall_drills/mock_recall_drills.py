@@ -6,6 +6,7 @@ accounted for, the two figures BRCGS and SQF auditors ask for."""
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count
 from frappe.utils import add_days, getdate
 
 from traceability_plus.traceability_setup.records import require_company
@@ -61,9 +62,27 @@ def get_data(filters) -> list[dict]:
 		order_by="started_on desc",
 		limit_page_length=0,
 	)
+	several_units = drills_of_several_units([drill.name for drill in drills])
 	for drill in drills:
 		drill.reason = shown_as_text(drill.reason)
+		if drill.name in several_units:
+			drill.unexplained_qty = None  # no total across units: the drill's form has each
 	return drills
+
+
+def drills_of_several_units(names: list[str]) -> set[str]:
+	if not names:
+		return set()
+	quantity = frappe.qb.DocType("Product Recall Quantity")
+	query = (
+		frappe.qb.from_(quantity)
+		.select(quantity.parent)
+		.where(quantity.parent.isin(names))
+		.where(quantity.parenttype == "Product Recall")
+		.groupby(quantity.parent)
+		.having(Count(quantity.name) > 1)
+	)
+	return set(query.run(pluck=True))
 
 
 def count_drills(filters) -> int:
