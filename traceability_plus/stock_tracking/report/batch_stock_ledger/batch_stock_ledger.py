@@ -15,6 +15,7 @@ from traceability_plus.traceability_setup.report_columns import (
 	batch_column,
 	column,
 	party_columns,
+	uom_column,
 	voucher_columns,
 	warehouse_column,
 )
@@ -75,6 +76,10 @@ def get_data(filters) -> list[dict]:
 		}
 		for warehouse, qty in sorted(opening.items())
 	]
+	# One batch is one item: every quantity is in that item's stock unit, shown on each row.
+	stock_uom = frappe.get_cached_value("Item", item_code, "stock_uom")
+	for row in opening_rows + rows:
+		row["stock_uom"] = stock_uom
 	return opening_rows + rows
 
 
@@ -89,5 +94,6 @@ def get_columns() -> list[dict]:
 		column(_("In Qty"), "in_qty", "Float", width=90),
 		column(_("Out Qty"), "out_qty", "Float", width=90),
 		column(_("Balance Qty"), "balance_qty", "Float", width=100),
+		uom_column(),
 		*party_columns(),
 	]

@@ -71,6 +71,7 @@ class TestBatchStockLedger(IntegrationTestCase):
 			[("Opening", self.shop, 4), ("Opening", warehouse(), 6), ("Delivery", warehouse(), 3)],
 		)
 		self.assertEqual(rows[0]["posting_date"], getdate(add_days(nowdate(), -1)))
+		self.assertEqual({r["stock_uom"] for r in rows}, {"Nos"})  # each quantity with its unit
 
 	def test_batch_is_required(self):
 		with self.assertRaises(frappe.ValidationError):
