@@ -201,3 +201,19 @@ class TestTraceabilityDesk(IntegrationTestCase):
 
 def app_modules() -> list[str]:
 	return frappe.get_all("Module Def", filters={"app_name": "traceability_plus"}, pluck="name")
+
+
+class TestTranslations(IntegrationTestCase):
+	def test_the_shipped_translations_are_what_the_desk_shows(self):
+		from frappe.gettext.translate import compile_translations, get_translations_from_mo
+
+		# What `bench build` does for every app: the .po files compiled where Frappe reads them.
+		compile_translations("traceability_plus", force=True)
+		for lang, expected in (
+			("de", "Mengen je Einheit"),
+			("fr", "Quantités par unité"),
+			("es", "Cantidades por unidad"),
+		):
+			self.assertEqual(
+				get_translations_from_mo(lang, "traceability_plus")["Quantities By Unit"], expected
+			)
