@@ -147,3 +147,19 @@ def test_the_preview_draws_the_label_that_prints(symbology, data):
 	[preview] = zxingcpp.read_barcodes(rasterise_svg_shapes(svg), text_mode=zxingcpp.TextMode.Plain)
 	[[(_format, identifier, text)]] = decode(render_labels(template, [label]))
 	assert (preview.symbology_identifier, preview.text) == (identifier, text)
+
+
+@pytest.mark.parametrize("data", ["99519DB", "99", "9912", "990001", "LOT-99", "1299AB"])
+def test_a_number_that_starts_with_99_scans_whole(data):
+	# python-barcode 0.16 alone drops the leading 99 of "99519DB": a batch scans as another.
+	[[(_format, _identifier, text)]] = decode(
+		render_labels(LabelTemplate(THERMAL), [Label(("X",), Barcode(CODE_128, data))])
+	)
+	assert text == data
+
+
+def test_gs1_128_with_a_batch_that_starts_with_99_scans_whole():
+	es = element_string(gtin="09506000134352", batch="99519DB")
+	label = Label(("X",), Barcode(GS1_128, es.barcode_data, es.human_readable))
+	[[(_format, _identifier, text)]] = decode(render_labels(LabelTemplate(PageLayout(100, 30)), [label]))
+	assert text == es.transmitted

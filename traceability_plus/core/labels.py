@@ -15,12 +15,14 @@ from itertools import islice
 from xml.sax.saxutils import escape as xml_escape
 
 from barcode import EAN13
+from barcode.charsets.code128 import START_CODES
 from barcode.codex import Code128, Gs1_128
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+START_CODE_C = START_CODES["C"]
 CODE_128 = "Code 128"
 GS1_128 = "GS1-128"
 EAN_13 = "EAN-13"
@@ -177,17 +179,37 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str] | None:
 	return lines
 
 
+class _KeepsLeadingDigitPair99:
+	"""python-barcode (0.16) starts every Code 128 symbol in code set C and then replaces
+	"start C, switch to B" by "start B". It mistakes a leading digit pair 99 (data in code
+	set C) for a switch to C and drops it: "99519DB" scanned as "519DB". A 99 right after
+	the start is always data here, so that replacement is skipped for it."""
+
+	def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+		if len(encoded) > 1 and encoded[0] == START_CODE_C and encoded[1] == 99:
+			return encoded
+		return super()._try_to_optimize(encoded)
+
+
+class SafeCode128(_KeepsLeadingDigitPair99, Code128):
+	pass
+
+
+class SafeGs1_128(_KeepsLeadingDigitPair99, Gs1_128):
+	pass
+
+
 def bar_modules(barcode: Barcode) -> str:
 	"""The symbol as a string of modules, "1" dark and "0" light, quiet zones excluded."""
 	if barcode.symbology == GS1_128:
-		return Gs1_128(barcode.data).build()[0]
+		return SafeGs1_128(barcode.data).build()[0]
 	if barcode.symbology == CODE_128:
 		if not all(32 <= ord(character) < 127 for character in barcode.data):
 			raise LabelError(
 				f"Code 128 carries printable ASCII only, and {barcode.data!r} has other characters: "
 				"use a QR code template for this number."
 			)
-		return Code128(barcode.data).build()[0]
+		return SafeCode128(barcode.data).build()[0]
 	if barcode.symbology == EAN_13:
 		digits = barcode.data
 		if not (digits.isdigit() and len(digits) in (12, 13)):
