@@ -43,7 +43,17 @@ function traceability_plus_hold_indicator(frm) {
 	}
 }
 
+// The reason is user text: Frappe 15 shows a read-only Small Text as HTML, so an <img>
+// kept by the save's sanitising would become an element. Shown as text on every version.
+function traceability_plus_hold_reason_as_text(frm) {
+	const field = frm.fields_dict.tp_hold_reason;
+	if (!field) return;
+	field.df.formatter = (value) => frappe.utils.escape_html(value || "");
+	field.refresh();
+}
+
 function traceability_plus_hold_buttons(frm) {
+	traceability_plus_hold_reason_as_text(frm);
 	if (frm.is_new()) {
 		return;
 	}
