@@ -42,7 +42,7 @@ def voucher_columns() -> list[dict]:
 
 def party_columns() -> list[dict]:
 	return [
-		column(_("Party Type"), "party_type", "Data", width=90),
+		column(_("Party Type"), "party_type", "Data", width=105),
 		column(_("Party"), "party", "Dynamic Link", "party_type", 160),
 	]
 

@@ -54,7 +54,12 @@ frappe.query_reports["Recall Trace"] = {
 	tree: true,
 	initial_depth: 10,
 	formatter(value, row, column, data, default_formatter) {
-		value = default_formatter(value, row, column, data);
+		if (column.fieldname === "qty" && data) {
+			// As the cards show them: 9, not 9.000; a heading row has no quantity at all.
+			value = data.qty == null ? "" : frappe.format(data.qty, { fieldtype: "Float" });
+		} else {
+			value = default_formatter(value, row, column, data);
+		}
 		if (data && data.is_heading) {
 			value = `<b>${value}</b>`;
 		}
