@@ -9,6 +9,12 @@
    site with the app installed. A test that fails there is run again on a plain ERPNext
    site of the same bench: one that fails there too is ERPNext's own (counted as
    skipped and listed); one that passes there is ours (failed).
+4. On each bench, after the integration tests, the browser suite (tests/browser, pytest and
+   Playwright driving Debian's Chromium at /usr/bin/chromium): a fresh site with the app,
+   seeded by traceability_plus.tests.browser_seed (which completes the setup wizard),
+   served by `frappe serve`, dropped after. Screenshots of every step are kept in
+   .ci-logs/browser/<bench>/. Without Chromium (and none installable with apt-get as
+   root) it prints "browser suite skipped: no Chromium" and counts nothing.
 
 The last line is `N passed, N failed` (`, N skipped` when any were skipped), unit and
 integration together. The exit code is non-zero when any test failed or a bench could
@@ -23,6 +29,10 @@ Environment:
   TP_TEST_MODULE=dotted.path  run only that integration test module
   TP_ERPNEXT_SUITE=0          skip ERPNext's own test modules (only the app's tests)
   TP_ERPNEXT_PLAIN_BASELINE=1 also run every ERPNext module whole on the plain site
+  TP_BROWSER=0                skip the browser suite
+  TP_BROWSER_ONLY=1           on each bench, only the browser suite (no integration tests,
+                              no ERPNext modules; the unit tests still run)
+  TP_BROWSER_TEST=expr        pytest -k expression: only those browser tests
 """
 
 import json
@@ -33,7 +43,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +61,10 @@ DB_ROOT_USERNAME = os.environ.get("TP_DB_ROOT_USERNAME", "tp_admin")
 DB_ROOT_PASSWORD = os.environ.get("TP_DB_ROOT_PASSWORD", "tp_admin")
 DB_ROOT = ["--db-root-username", DB_ROOT_USERNAME, "--db-root-password", DB_ROOT_PASSWORD]
 LOG_DIR = CHECKOUT / ".ci-logs"
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_SUITE_TIMEOUT = 15 * 60
+# Two benches side by side share the checkout's .ci-venv: one pip at a time.
+VENV_LOCK = threading.Lock()
 
 # ERPNext's own test modules that touch what the app hooks into: (DocType, module).
 # Frappe v15 makes ERPNext's test records only for `run-tests --doctype`; v16 always.
@@ -436,6 +452,89 @@ class Bench:
 		finally:
 			self.drop_site(site)
 
+	# -- the browser suite ----------------------------------------------------------------
+
+	def run_browser_tests(self) -> Tally:
+		"""tests/browser with Playwright and Chromium on a seeded site served by `frappe serve`."""
+		if not chromium_available():
+			say(f"{self.label}: browser suite skipped: no Chromium")
+			return Tally()
+		started = time.monotonic()
+		python = browser_venv()
+		shots = LOG_DIR / "browser" / self.label
+		shutil.rmtree(shots, ignore_errors=True)
+		shots.mkdir(parents=True)
+		seed_file = shots / "seed.json"
+		server_log = LOG_DIR / f"browser-server-{self.label}.log"
+		report = LOG_DIR / f"browser-{self.label}.xml"
+		report.unlink(missing_ok=True)
+		site = self.new_site("browser", with_app=True)
+		server = None
+		try:
+			say(f"{self.label}: seeding {site} for the browser suite (setup wizard, stock, recalls)")
+			self.frappe(
+				"--site", site, "execute", f"{APP}.tests.browser_seed.seed",
+				"--kwargs", json.dumps({"output": str(seed_file)}),
+			)  # fmt: skip
+			port = free_port()
+			say(f"{self.label}: serving {site} on port {port}; log in {server_log}")
+			with server_log.open("wb") as out:
+				server = subprocess.Popen(
+					[
+						str(self.python), "-m", "frappe.utils.bench_helper", "frappe",
+						"--site", site, "serve", "--port", str(port), "--noreload",
+					],  # fmt: skip
+					cwd=self.path / "sites",
+					stdout=out,
+					stderr=subprocess.STDOUT,
+					start_new_session=True,
+				)
+			if not wait_for_site(site, port, server):
+				print_tail(server_log)
+				return Tally(failed=1, problems=[f"{self.label}: frappe serve did not answer on port {port}"])
+			command = [
+				str(python), "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}",
+				"-o", "junit_family=xunit1", str(CHECKOUT / "tests" / "browser"),
+			]  # fmt: skip
+			if os.environ.get("TP_BROWSER_TEST"):
+				command += ["-k", os.environ["TP_BROWSER_TEST"]]
+			env = {
+				**os.environ,
+				"TP_BROWSER_BASE_URL": f"http://{site}:{port}",
+				"TP_BROWSER_SITE": site,
+				"TP_BROWSER_ADMIN_PASSWORD": "admin",
+				"TP_BROWSER_SEED": str(seed_file),
+				"TP_BROWSER_SCREENSHOTS": str(shots),
+				"TP_BROWSER_CHROMIUM": str(CHROMIUM),
+				"TP_BROWSER_FRAPPE_MAJOR": str(self.major_version),
+			}
+			output = LOG_DIR / f"browser-{self.label}.log"
+			say(f"{self.label}: running the browser suite; output in {output}, screenshots in {shots}")
+			say("$ " + " ".join(command))
+			with output.open("wb") as out:
+				try:
+					returncode = subprocess.run(
+						command, cwd=CHECKOUT, env=env, stdout=out, stderr=subprocess.STDOUT,
+						timeout=BROWSER_SUITE_TIMEOUT,
+					).returncode  # fmt: skip
+				except subprocess.TimeoutExpired:
+					returncode = None
+			print_tail(output, 40)
+			if not report.exists():
+				return Tally(failed=1, problems=[f"{self.label}: the browser suite wrote no report (exit {returncode})"])
+			tally = tally_junit(report)
+			if returncode not in (0, 1):
+				tally.problems.append(f"{self.label}: the browser suite's pytest exited {returncode}")
+			say(
+				f"{self.label}: browser: {tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped "
+				f"in {time.monotonic() - started:.0f} s"
+			)
+			return tally
+		finally:
+			if server is not None:
+				stop_process_group(server)
+			self.drop_site(site)
+
 	# -- ERPNext's own tests, with the app installed ------------------------------------
 
 	def erpnext_scope(self, doctype: str, module: str, tests=()) -> list[str]:
@@ -568,6 +667,78 @@ class Bench:
 		return theirs, alone_plain
 
 
+# -- browser suite helpers ----------------------------------------------------------------
+
+
+def chromium_available() -> bool:
+	"""Debian's Chromium; installed with apt-get when missing and running as root (CI)."""
+	if CHROMIUM.exists():
+		return True
+	if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+		say("Chromium is missing: installing Debian's chromium with apt-get")
+		env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+		if run(["apt-get", "install", "-y", "chromium"], check=False, env=env).returncode != 0:
+			run(["apt-get", "update"], check=False, env=env)
+			run(["apt-get", "install", "-y", "chromium"], check=False, env=env)
+	return CHROMIUM.exists()
+
+
+def browser_venv() -> Path:
+	"""The checkout's .ci-venv with the test and browser extras (Playwright's Python package;
+	it drives the system Chromium, so no browser is downloaded)."""
+	venv = CHECKOUT / ".ci-venv"
+	python = venv / "bin" / "python"
+	with VENV_LOCK:
+		if not python.exists():
+			run([sys.executable, "-m", "venv", str(venv)])
+		run(
+			[
+				str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+				"-e", f"{CHECKOUT}[test,browser]",
+			]  # fmt: skip
+		)
+	return python
+
+
+def free_port() -> int:
+	with socket.socket() as sock:
+		sock.bind(("127.0.0.1", 0))
+		return sock.getsockname()[1]
+
+
+def wait_for_site(site: str, port: int, server: subprocess.Popen, seconds: int = 90) -> bool:
+	"""True once the site answers /api/method/ping (asked with its name as the Host)."""
+	deadline = time.monotonic() + seconds
+	while time.monotonic() < deadline:
+		if server.poll() is not None:
+			return False
+		request = urllib.request.Request(
+			f"http://127.0.0.1:{port}/api/method/ping", headers={"Host": f"{site}:{port}"}
+		)
+		try:
+			with urllib.request.urlopen(request, timeout=5) as response:
+				if b"pong" in response.read():
+					return True
+		except OSError:
+			pass
+		time.sleep(1)
+	return False
+
+
+def stop_process_group(process: subprocess.Popen):
+	"""Stop a server started in a session of its own, and whatever it started."""
+	if process.poll() is not None:
+		return
+	try:
+		os.killpg(process.pid, 15)
+		process.wait(timeout=15)
+	except subprocess.TimeoutExpired:
+		os.killpg(process.pid, 9)
+		process.wait()
+	except ProcessLookupError:
+		pass
+
+
 def find_benches() -> list[Bench]:
 	benches = []
 	for label, variable, default in BENCHES:
@@ -586,8 +757,11 @@ def test_bench(bench: "Bench", with_erpnext_suite: bool) -> Tally:
 	try:
 		say(f"{bench.label}: installing the checkout into {bench.path}; log in {bench.log}")
 		bench.install_checkout()
-		steps = [bench.run_integration_tests]
-		if with_erpnext_suite:
+		browser_only = os.environ.get("TP_BROWSER_ONLY") == "1"
+		steps = [] if browser_only else [bench.run_integration_tests]
+		if os.environ.get("TP_BROWSER", "1") != "0":
+			steps.append(bench.run_browser_tests)
+		if with_erpnext_suite and not browser_only:
 			steps.append(bench.run_erpnext_suite)
 		for step in steps:
 			try:
