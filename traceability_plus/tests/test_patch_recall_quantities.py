@@ -5,7 +5,6 @@ import frappe
 from traceability_plus.patches.v1_1.fill_recall_quantities_by_unit import execute as fill_quantities
 from traceability_plus.recall.doctype.product_recall.test_product_recall import (
 	ALICE,
-	IGNORE_TEST_RECORD_DEPENDENCIES,
 	make_customer_with_contact,
 	make_recall,
 	table,
@@ -20,7 +19,6 @@ from traceability_plus.tests.utils import (
 )
 from traceability_plus.traceability_setup.compat import IntegrationTestCase
 
-test_ignore = IGNORE_TEST_RECORD_DEPENDENCIES
 OIL = "_TP Patch Oil"
 
 

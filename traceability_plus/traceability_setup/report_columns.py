@@ -48,7 +48,9 @@ def party_columns() -> list[dict]:
 
 
 def uom_column() -> dict:
-	return column(_("UOM"), "stock_uom", "Link", "UOM", 70)
+	# Data, not a Link: Frappe would then filter the rows by the user's read permission on
+	# UOM, which the roles the reports serve need not have.
+	return column(_("UOM"), "stock_uom", "Data", width=70)
 
 
 def number_text(value: float) -> str:
