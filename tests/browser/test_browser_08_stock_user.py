@@ -14,7 +14,10 @@ def test_stock_user_batch_has_no_hold_buttons(stock_user_desk, seed, kind):
 	desk.open_form("Batch", batch)
 	desk.shot(f"stock-user-batch-{kind}")
 	assert desk.page.evaluate("() => frappe.session.user") == seed["stock_user"]["user"]
-	readable = desk.call("frappe.client.get_value", doctype="Batch", filters=batch, fieldname="name")
+	# Filters as a dict: a batch named like 57E4375 would be parsed as a JSON number.
+	readable = desk.call(
+		"frappe.client.get_value", doctype="Batch", filters={"name": batch}, fieldname="name"
+	)
 	assert readable, "the Stock User cannot read the batch at all"
 	shown = set(desk.group_items("Traceability")) & set(HOLD_BUTTONS)
 	assert not shown, f"a Stock User without a hold role is offered {sorted(shown)} on batch {batch}"
