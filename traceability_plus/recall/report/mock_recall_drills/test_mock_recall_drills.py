@@ -2,7 +2,7 @@
 quantity accounted for; recalls that are not drills stay out."""
 
 import frappe
-from frappe.utils import add_days, add_to_date, now_datetime, nowdate
+from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
 from traceability_plus.recall.doctype.product_recall.product_recall import complete_drill
 from traceability_plus.recall.report.mock_recall_drills.mock_recall_drills import execute
@@ -47,8 +47,10 @@ class TestMockRecallDrills(IntegrationTestCase):
 		drill.reload()
 		recall = make_recall(self.batch_no, "Recall")
 
+		# From the day the drill started: 30 minutes ago may be yesterday, near midnight.
+		started = getdate(drill.started_on)
 		_columns, rows, *_message = execute(
-			{"company": TEST_COMPANY, "from_date": nowdate(), "to_date": nowdate()}
+			{"company": TEST_COMPANY, "from_date": started, "to_date": nowdate()}
 		)
 		names = [row.name for row in rows]
 		self.assertIn(drill.name, names)
@@ -60,7 +62,7 @@ class TestMockRecallDrills(IntegrationTestCase):
 		)
 		self.assertGreaterEqual(row.time_to_trace, 30 * 60)
 
-		_columns, rows, *_message = execute({"company": TEST_COMPANY, "to_date": add_days(nowdate(), -1)})
+		_columns, rows, *_message = execute({"company": TEST_COMPANY, "to_date": add_days(started, -1)})
 		self.assertNotIn(drill.name, [row.name for row in rows])
 
 	def test_company_is_required(self):
