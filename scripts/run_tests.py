@@ -481,9 +481,17 @@ class Bench:
 			with server_log.open("wb") as out:
 				server = subprocess.Popen(
 					[
-						str(self.python), "-m", "frappe.utils.bench_helper", "frappe",
-						"--site", site, "serve", "--port", str(port), "--noreload",
-					],  # fmt: skip
+						str(self.python),
+						"-m",
+						"frappe.utils.bench_helper",
+						"frappe",
+						"--site",
+						site,
+						"serve",
+						"--port",
+						str(port),
+						"--noreload",
+					],
 					cwd=self.path / "sites",
 					stdout=out,
 					stderr=subprocess.STDOUT,
@@ -521,7 +529,10 @@ class Bench:
 					returncode = None
 			print_tail(output, 40)
 			if not report.exists():
-				return Tally(failed=1, problems=[f"{self.label}: the browser suite wrote no report (exit {returncode})"])
+				return Tally(
+					failed=1,
+					problems=[f"{self.label}: the browser suite wrote no report (exit {returncode})"],
+				)
 			tally = tally_junit(report)
 			if returncode not in (0, 1):
 				tally.problems.append(f"{self.label}: the browser suite's pytest exited {returncode}")
@@ -693,9 +704,15 @@ def browser_venv() -> Path:
 			run([sys.executable, "-m", "venv", str(venv)])
 		run(
 			[
-				str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-				"-e", f"{CHECKOUT}[test,browser]",
-			]  # fmt: skip
+				str(python),
+				"-m",
+				"pip",
+				"install",
+				"-q",
+				"--disable-pip-version-check",
+				"-e",
+				f"{CHECKOUT}[test,browser]",
+			]
 		)
 	return python
 
