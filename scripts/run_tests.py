@@ -63,7 +63,6 @@ DB_ROOT = ["--db-root-username", DB_ROOT_USERNAME, "--db-root-password", DB_ROOT
 LOG_DIR = CHECKOUT / ".ci-logs"
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_SUITE_TIMEOUT = 15 * 60
-# Two benches side by side share the checkout's .ci-venv: one pip at a time.
 VENV_LOCK = threading.Lock()
 
 # ERPNext's own test modules that touch what the app hooks into: (DocType, module).
@@ -202,14 +201,34 @@ def tally_unittest_output(text: str) -> "Tally | None":
 # -- unit tests ---------------------------------------------------------------------------
 
 
-def run_unit_tests() -> Tally:
+def checkout_venv(extras: str) -> Path:
+	"""The checkout's .ci-venv with the app and these extras installed; its Python.
+
+	Installs the app's declared dependencies (python-barcode, reportlab) too, so the tests
+	that run in it prove the dependency list. Two benches side by side share it: one pip
+	at a time."""
 	venv = CHECKOUT / ".ci-venv"
 	python = venv / "bin" / "python"
-	if not python.exists():
-		run([sys.executable, "-m", "venv", str(venv)])
-	# Installs the app's declared dependencies (python-barcode, reportlab) and pytest,
-	# so the unit tests prove the dependency list too.
-	run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", f"{CHECKOUT}[test]"])
+	with VENV_LOCK:
+		if not python.exists():
+			run([sys.executable, "-m", "venv", str(venv)])
+		run(
+			[
+				str(python),
+				"-m",
+				"pip",
+				"install",
+				"-q",
+				"--disable-pip-version-check",
+				"-e",
+				f"{CHECKOUT}[{extras}]",
+			]
+		)
+	return python
+
+
+def run_unit_tests() -> Tally:
+	python = checkout_venv("test")
 	report = LOG_DIR / "unit.xml"
 	result = run(
 		[
@@ -460,7 +479,8 @@ class Bench:
 			say(f"{self.label}: browser suite skipped: no Chromium")
 			return Tally()
 		started = time.monotonic()
-		python = browser_venv()
+		# Playwright's Python package drives the system Chromium: no browser is downloaded.
+		python = checkout_venv("test,browser")
 		shots = LOG_DIR / "browser" / self.label
 		shutil.rmtree(shots, ignore_errors=True)
 		shots.mkdir(parents=True)
@@ -692,29 +712,6 @@ def chromium_available() -> bool:
 			run(["apt-get", "update"], check=False, env=env)
 			run(["apt-get", "install", "-y", "chromium"], check=False, env=env)
 	return CHROMIUM.exists()
-
-
-def browser_venv() -> Path:
-	"""The checkout's .ci-venv with the test and browser extras (Playwright's Python package;
-	it drives the system Chromium, so no browser is downloaded)."""
-	venv = CHECKOUT / ".ci-venv"
-	python = venv / "bin" / "python"
-	with VENV_LOCK:
-		if not python.exists():
-			run([sys.executable, "-m", "venv", str(venv)])
-		run(
-			[
-				str(python),
-				"-m",
-				"pip",
-				"install",
-				"-q",
-				"--disable-pip-version-check",
-				"-e",
-				f"{CHECKOUT}[test,browser]",
-			]
-		)
-	return python
 
 
 def free_port() -> int:

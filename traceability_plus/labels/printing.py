@@ -8,6 +8,7 @@ render in a background job that attaches the PDF to the document.
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import repeat
 
@@ -212,11 +213,11 @@ def item_gtin(item_code: str, required: bool = True) -> str | None:
 # -- the PDF ---------------------------------------------------------------------------------
 
 
-def render_pdf(sources: list[LabelSource], template, progress=None) -> bytes:
+@contextmanager
+def label_errors_as_messages(template):
+	"""A label that cannot print legibly with the template, as a message for the desk."""
 	try:
-		return layout.render_labels(
-			template.label_template(), iter_labels(sources, template), progress=progress, title=_("Labels")
-		)
+		yield
 	except layout.LabelError as error:
 		frappe.throw(
 			_("Cannot print with template {0}: {1}").format(
@@ -226,22 +227,22 @@ def render_pdf(sources: list[LabelSource], template, progress=None) -> bytes:
 		)
 
 
+def render_pdf(sources: list[LabelSource], template, progress=None) -> bytes:
+	with label_errors_as_messages(template):
+		return layout.render_labels(
+			template.label_template(), iter_labels(sources, template), progress=progress, title=_("Labels")
+		)
+
+
 def render_pdf_parts(sources: list[LabelSource], template, progress=None):
 	"""The labels as PDFs of at most LABELS_PER_PART labels, made one after the other."""
-	try:
+	with label_errors_as_messages(template):
 		yield from layout.render_label_parts(
 			template.label_template(),
 			iter_labels(sources, template),
 			LABELS_PER_PART,
 			progress=progress,
 			title=_("Labels"),
-		)
-	except layout.LabelError as error:
-		frappe.throw(
-			_("Cannot print with template {0}: {1}").format(
-				frappe.bold(template.name), escape_html(str(error))
-			),
-			title=_("Label Does Not Fit"),
 		)
 
 
@@ -321,15 +322,8 @@ def get_label_count(
 def first_label_preview(sources: list[LabelSource], template) -> str:
 	"""The first label as an SVG image, drawn by the code that draws the PDF."""
 	first = next(iter_labels([replace(sources[0], copies=1)], template))
-	try:
+	with label_errors_as_messages(template):
 		return layout.render_label_svg(template.label_template(), first)
-	except layout.LabelError as error:
-		frappe.throw(
-			_("Cannot print with template {0}: {1}").format(
-				frappe.bold(template.name), escape_html(str(error))
-			),
-			title=_("Label Does Not Fit"),
-		)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -2,7 +2,7 @@
 
 import frappe
 
-MOCK_RECALL = "Mock Recall"
+from traceability_plus.recall.doctype.product_recall.product_recall import MOCK_RECALL
 
 
 @frappe.whitelist()

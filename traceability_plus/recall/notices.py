@@ -172,13 +172,18 @@ def draft_notifications_in_background(recall: str):
 	doc.save()
 
 
+def locked_recall(name: str):
+	"""The recall, row-locked, for a user who may submit it: one sender or drafter at a
+	time, so a second click waits here, then finds nothing left to do."""
+	frappe.get_doc("Product Recall", name).check_permission("submit")
+	frappe.db.get_value("Product Recall", name, "name", for_update=True)
+	return frappe.get_doc("Product Recall", name)
+
+
 @frappe.whitelist(methods=["POST"])
 def send_notifications(name: str) -> dict:
 	"""Send Notifications: queue every draft notification of a submitted recall."""
-	frappe.get_doc("Product Recall", name).check_permission("submit")
-	# One sender at a time: a second click waits here, then finds no draft left.
-	frappe.db.get_value("Product Recall", name, "name", for_update=True)
-	recall = frappe.get_doc("Product Recall", name)
+	recall = locked_recall(name)
 	if recall.docstatus != 1 or recall.is_mock:
 		frappe.throw(_("Notifications are sent for a submitted recall or market withdrawal only."))
 	drafts = [row for row in recall.customers if row.notification_status == DRAFT]
@@ -222,10 +227,7 @@ def send_drafts(recall, progress=None) -> int:
 def draft_missing_notices(name: str) -> dict:
 	"""Draft Missing Notices: read again the contacts of the customers who had no email
 	address at submit, and draft the notice of each one who has one now."""
-	frappe.get_doc("Product Recall", name).check_permission("submit")
-	# One at a time, as for sending: a second click waits, then finds nothing left to draft.
-	frappe.db.get_value("Product Recall", name, "name", for_update=True)
-	recall = frappe.get_doc("Product Recall", name)
+	recall = locked_recall(name)
 	if recall.docstatus != 1 or recall.is_mock or recall.status != "Open":
 		frappe.throw(_("Notices are drafted for an open recall or market withdrawal only."))
 	missing = [row for row in recall.customers if row.notification_status == NO_EMAIL]

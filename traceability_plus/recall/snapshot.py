@@ -59,6 +59,9 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 	items |= {receipt.lot[0] for receipt in traced.suppliers}
 	item_info = item_details(items)
 
+	def uom_of(lot: Lot) -> str | None:
+		return item_info.get(lot[0], {}).get("stock_uom")
+
 	on_hand_per_lot: dict[Lot, float] = {}
 	stock_rows = []
 	lot_of_number = {lot.lot[1]: lot for lot in traced.affected}
@@ -70,7 +73,7 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 				**lot_fields(affected.lot, affected.number_type),
 				"warehouse": warehouse,
 				"qty": qty,
-				"stock_uom": item_info.get(affected.lot[0], {}).get("stock_uom"),
+				"stock_uom": uom_of(affected.lot),
 			}
 		)
 
@@ -92,15 +95,12 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 				"adjusted": balance.adjusted,
 				"other": balance.other,
 				"unexplained": balance.difference,
-				"stock_uom": item_info.get(affected.lot[0], {}).get("stock_uom"),
+				"stock_uom": uom_of(affected.lot),
 			}
 		)
 
 	progress(60, _("Reading the contacts of {0} customers").format(len(traced.customers)))
 	contacts = party_details("Customer", (customer.customer for customer in traced.customers))
-
-	def uom_of(lot: Lot) -> str | None:
-		return item_info.get(lot[0], {}).get("stock_uom")
 
 	customer_rows, shipment_rows = [], []
 	shipped_per_uom: dict[str | None, float] = {}
@@ -138,7 +138,7 @@ def build_snapshot(traced: RecallTrace, progress: Progress | None = None) -> dic
 					"posting_date": shipment.posting_date,
 					**lot_fields(shipment.lot, shipment.number_type),
 					"qty": shipment.qty,
-					"stock_uom": item_info.get(shipment.lot[0], {}).get("stock_uom"),
+					"stock_uom": uom_of(shipment.lot),
 				}
 			)
 
