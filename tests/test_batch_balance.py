@@ -2,6 +2,7 @@ from traceability_plus.core.batch_balance import (
 	Balance,
 	BundleBatch,
 	LedgerEntry,
+	balances_before,
 	changes_of,
 	changes_to,
 	corrections,
@@ -82,3 +83,34 @@ def test_changes_to_the_wanted_balances_add_what_is_missing():
 	stored = {("B1", "Stores"): balance(6, 61.0)}
 	wanted = {("B1", "Stores"): balance(4, 40.0), ("B4", "Shop"): balance(1, 10.0)}
 	assert as_tuples(changes_to(wanted, stored)) == {("B1", "Stores"): (-2, -21.0), ("B4", "Shop"): (1, 10.0)}
+
+
+def test_a_past_balance_is_the_kept_one_less_what_moved_after():
+	stored = {
+		("B1", "Stores"): Balance("RM", "Co", 6, 60.0),  # 10 received, 4 delivered after the date
+		("B2", "Stores"): Balance("RM", "Co", 0, 0.0),  # all 5 delivered after the date
+		("B3", "Stores"): Balance("RM", "Co", 3, 36.0),  # received after the date
+		("B4", "Stores"): Balance("RM", "Co", 2, 20.0),  # no movement since
+	}
+	later = {
+		("B1", "Stores"): Balance("RM", "Co", -4, -40.0),
+		("B2", "Stores"): Balance("RM", "Co", -5, -60.0),
+		("B3", "Stores"): Balance("RM", "Co", 3, 36.0),
+		("B5", "Shop"): Balance("FG", "Co", 1, 9.0),  # a pair the kept table does not have
+	}
+	assert as_tuples(balances_before(stored, later)) == {
+		("B1", "Stores"): (10, 100.0),
+		("B2", "Stores"): (5, 60.0),
+		("B3", "Stores"): (0, 0.0),
+		("B4", "Stores"): (2, 20.0),
+		("B5", "Shop"): (-1, -9.0),
+	}
+	assert balances_before(stored, later)["B5", "Shop"].item_code == "FG"
+
+
+def test_the_nightly_check_groups_items_by_their_batches():
+	from traceability_plus.core.batch_balance import recompute_chunks
+
+	counts = [("A", 3000), ("B", 1500), ("C", 800), ("D", 9000), ("E", 10), ("F", 20)]
+	assert recompute_chunks(counts, 5000) == [["A", "B"], ["C"], ["D"], ["E", "F"]]
+	assert recompute_chunks([], 5000) == []

@@ -103,3 +103,36 @@ def changes_to(wanted: dict[Pair, Balance], stored: dict[Pair, Balance]) -> dict
 			want.item_code, want.company, want.qty - have.qty, want.stock_value - have.stock_value
 		)
 	return changes
+
+
+def balances_before(stored: dict[Pair, Balance], later: dict[Pair, Balance]) -> dict[Pair, Balance]:
+	"""The balances as they were before the `later` movements: the kept ones less those
+	movements. A pair that only moved later (received after the date) comes out at zero;
+	one that is at zero now but moved later had stock before."""
+	before: dict[Pair, Balance] = {}
+	for pair in stored.keys() | later.keys():
+		have = stored.get(pair)
+		moved = later.get(pair)
+		source = have or moved
+		balance = before[pair] = Balance(source.item_code, source.company)
+		if have:
+			balance.qty, balance.stock_value = have.qty, have.stock_value
+		if moved:
+			balance.qty -= moved.qty
+			balance.stock_value -= moved.stock_value
+	return before
+
+
+def recompute_chunks(batches_per_item: list[tuple[str, int]], most: int) -> list[list[str]]:
+	"""Items grouped so that each group has at most `most` batches, in the order given;
+	an item with more than that is a group of its own (and is checked a slice of its
+	batches at a time)."""
+	chunks: list[list[str]] = []
+	count = 0
+	for item_code, batches in batches_per_item:
+		if not chunks or count + batches > most:
+			chunks.append([])
+			count = 0
+		chunks[-1].append(item_code)
+		count += batches
+	return chunks

@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Sum
+from frappe.query_builder.functions import Count, Min, Sum
+from frappe.utils import getdate, nowdate
 from pypika.terms import Values
 
 from traceability_plus.core.batch_balance import (
@@ -30,9 +31,11 @@ from traceability_plus.core.batch_balance import (
 	BundleBatch,
 	LedgerEntry,
 	Pair,
+	balances_before,
 	changes_of,
 	changes_to,
 	corrections,
+	recompute_chunks,
 )
 from traceability_plus.stock_tracking.batch_stock import batch_balances
 from traceability_plus.stock_tracking.stock_movements import ENTRY, SLE
@@ -43,9 +46,11 @@ BATCH = frappe.qb.DocType("Batch")
 PENDING = "tp_batch_balance_pending"  # frappe.flags key: {ledger entry name: reverses}
 # Submitted while a voucher posts, before its ledger entries are final.
 POSTED_WHILE_POSTING = ("Stock Ledger Entry", "Serial and Batch Bundle")
-ITEMS_PER_RECOMPUTE = 50
+BATCHES_PER_RECOMPUTE = 5000  # the nightly check's chunk
 ROWS_PER_STATEMENT = 1000  # rows of one upsert
 CORRECTIONS_LOGGED = 50
+# A past balance reads the kept rows of the batches moved since by name, up to this many.
+MOVED_BATCHES_LISTED = 2000
 
 
 # Kept as vouchers post ---------------------------------------------------------------------
@@ -250,7 +255,9 @@ def batch_items(item_codes: set[str]) -> list[str]:
 	return sorted(query.run(pluck=True))
 
 
-def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> dict[Pair, Balance]:
+def recompute_items(
+	item_codes: list[str], in_own_transaction: bool = True, batch_nos: list[str] | None = None
+) -> dict[Pair, Balance]:
 	"""Bring these items' batch balances to the ledger's sums; return the ones that were wrong.
 
 	Every voucher writes its ledger entries and its change to this table in one
@@ -262,9 +269,9 @@ def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> d
 	if in_own_transaction:
 		frappe.db.commit()  # a snapshot from now
 	apply_noted_entries()
-	rows = stored_rows(item_codes)
+	rows = stored_rows(item_codes, batch_nos)
 	stored = balances_of_rows(rows)
-	wrong = corrections(stored, ledger_balances(item_codes))
+	wrong = corrections(stored, ledger_balances(item_codes, batch_nos))
 	changes = changes_to(wrong, stored)
 	# A merged warehouse or item leaves a second row for a pair: it is folded into the
 	# pair's own row. No voucher writes to such a row, so it can go without a lock.
@@ -281,29 +288,32 @@ def recompute_items(item_codes: list[str], in_own_transaction: bool = True) -> d
 	return wrong
 
 
-def ledger_balances(item_codes: list[str]) -> dict[Pair, Balance]:
+def ledger_balances(item_codes: list[str], batch_nos: list[str] | None = None) -> dict[Pair, Balance]:
 	"""These items' batch balances as the ledger sums them, zeros kept."""
 	return {
 		(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
-		for row in batch_balances(item_codes=item_codes, keep_zero=True)
+		for row in batch_balances(item_codes=item_codes, batch_nos=batch_nos, keep_zero=True)
 	}
 
 
-def stored_rows(item_codes: list[str]) -> list[frappe._dict]:
-	return (
-		frappe.qb.from_(BALANCE)
-		.select(
-			BALANCE.name,
-			BALANCE.batch_no,
-			BALANCE.warehouse,
-			BALANCE.item_code,
-			BALANCE.company,
-			BALANCE.qty,
-			BALANCE.stock_value,
-		)
-		.where(BALANCE.item_code.isin(item_codes))
-		.run(as_dict=True)
+def kept_balances_query():
+	"""The kept rows, each with what a balance needs."""
+	return frappe.qb.from_(BALANCE).select(
+		BALANCE.name,
+		BALANCE.batch_no,
+		BALANCE.warehouse,
+		BALANCE.item_code,
+		BALANCE.company,
+		BALANCE.qty,
+		BALANCE.stock_value,
 	)
+
+
+def stored_rows(item_codes: list[str], batch_nos: list[str] | None = None) -> list[frappe._dict]:
+	query = kept_balances_query().where(BALANCE.item_code.isin(item_codes))
+	if batch_nos is not None:
+		query = query.where(BALANCE.batch_no.isin(batch_nos or [""]))
+	return query.run(as_dict=True)
 
 
 def stored_balances(item_codes: list[str]) -> dict[Pair, Balance]:
@@ -320,28 +330,46 @@ def balances_of_rows(rows: list[frappe._dict]) -> dict[Pair, Balance]:
 
 
 def rebuild(log_corrections: bool = False, in_own_transaction: bool = True) -> int:
-	"""Recompute every batch item's balances from the ledger, some items at a time, each
-	in a transaction of its own; return how many balances were wrong."""
-	item_codes = frappe.qb.from_(BATCH).select(BATCH.item).distinct().orderby(BATCH.item).run(pluck=True)
-	wrong: dict[Pair, Balance] = {}
-	for start in range(0, len(item_codes), ITEMS_PER_RECOMPUTE):
-		chunk = item_codes[start : start + ITEMS_PER_RECOMPUTE]
-		wrong.update(recompute_items(chunk, in_own_transaction))
-	if wrong and log_corrections:
-		listed = "\n".join(
+	"""Recompute every batch item's balances from the ledger, some batches at a time, each
+	in a transaction of its own; return how many balances were wrong. The ledger is summed
+	by the database and only the sums of one chunk are held here, so the memory it takes
+	follows the chunk, not the ledger."""
+	batches_per_item = (
+		frappe.qb.from_(BATCH).select(BATCH.item, Count("*")).groupby(BATCH.item).orderby(BATCH.item).run()
+	)
+	batch_count = dict(batches_per_item)
+	wrong_count, listed = 0, []
+
+	def recompute(chunk, batch_nos=None):
+		nonlocal wrong_count
+		wrong = recompute_items(chunk, in_own_transaction, batch_nos=batch_nos)
+		wrong_count += len(wrong)
+		listed.extend(sorted(wrong.items())[: CORRECTIONS_LOGGED - len(listed)])
+
+	for chunk in recompute_chunks(batches_per_item, BATCHES_PER_RECOMPUTE):
+		if len(chunk) > 1 or batch_count[chunk[0]] <= BATCHES_PER_RECOMPUTE:
+			recompute(chunk)
+			continue
+		batch_nos = (
+			frappe.qb.from_(BATCH).select(BATCH.name).where(BATCH.item == chunk[0]).orderby(BATCH.name)
+		).run(pluck=True)
+		for start in range(0, len(batch_nos), BATCHES_PER_RECOMPUTE):
+			recompute(chunk, batch_nos[start : start + BATCHES_PER_RECOMPUTE])
+	if wrong_count and log_corrections:
+		message = "\n".join(
 			f"{batch_no} / {warehouse}: {balance.qty:g}, {balance.stock_value:g}"
-			for (batch_no, warehouse), balance in sorted(wrong.items())[:CORRECTIONS_LOGGED]
+			for (batch_no, warehouse), balance in listed
 		)
 		frappe.log_error(
 			title=_("Batch Warehouse Balance: {0} balances corrected from the stock ledger").format(
-				len(wrong)
+				wrong_count
 			),
-			message=listed,
+			message=message,
 			reference_doctype=BALANCE_DOCTYPE,
 		)
 		if in_own_transaction:
 			frappe.db.commit()
-	return len(wrong)
+	return wrong_count
 
 
 def check_against_ledger():
@@ -421,3 +449,82 @@ def balances_in_stock(
 			)
 		balances[pair] = row
 	return [row for row in balances.values() if row.qty > 0]
+
+
+def balances_on(
+	company: str,
+	on_date,
+	item_codes: list[str] | None = None,
+	warehouses: list[str] | None = None,
+	batch_nos: list[str] | None = None,
+) -> list[frappe._dict]:
+	"""Quantity and value of each batch in each warehouse at the end of `on_date`, the same
+	numbers as the ledger's sum up to that date, at a cost that follows what was posted
+	after the date rather than the whole ledger: the kept balances less the ledger's
+	movements since. A date nearer the ledger's first entry than today is summed from
+	the start instead, so that the work is at most half the ledger."""
+	on_date = getdate(on_date)
+	filters = {"item_codes": item_codes, "warehouses": warehouses, "batch_nos": batch_nos}
+	if nearer_the_start(on_date):
+		return batch_balances(company, to_date=on_date, **filters)
+	return kept_balances_on(company, on_date, **filters)
+
+
+def kept_balances_on(
+	company: str,
+	on_date: date,
+	item_codes: list[str] | None = None,
+	warehouses: list[str] | None = None,
+	batch_nos: list[str] | None = None,
+) -> list[frappe._dict]:
+	"""The kept balances less the ledger's movements after `on_date`."""
+	filters = {"item_codes": item_codes, "warehouses": warehouses, "batch_nos": batch_nos}
+	later = {
+		(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
+		for row in batch_balances(company, after_date=on_date, keep_zero=True, **filters)
+	}
+	stored = balances_of_rows(kept_rows(company, {batch_no for batch_no, _w in later}, **filters))
+	return [
+		frappe._dict(
+			item_code=balance.item_code,
+			batch_no=batch_no,
+			warehouse=warehouse,
+			company=balance.company,
+			qty=balance.qty,
+			stock_value=balance.stock_value,
+		)
+		for (batch_no, warehouse), balance in balances_before(stored, later).items()
+		if abs(balance.qty) > 1e-9
+	]
+
+
+def nearer_the_start(on_date: date) -> bool:
+	first = frappe.qb.from_(SLE).select(Min(SLE.posting_datetime)).run()[0][0]
+	if not first:
+		return True  # an empty ledger: nothing to sum either way
+	today = getdate(nowdate())
+	return (on_date - getdate(first)) < (today - on_date)
+
+
+def kept_rows(
+	company: str,
+	moved_batches: set[str],
+	item_codes: list[str] | None,
+	warehouses: list[str] | None,
+	batch_nos: list[str] | None,
+) -> list[frappe._dict]:
+	"""The kept balances in stock now, and those of the batches that moved since the date
+	(which may be at zero now and not then): when those are many, every kept balance."""
+	query = kept_balances_query().where(BALANCE.company == company)
+	if len(moved_batches) <= MOVED_BATCHES_LISTED:
+		in_stock = BALANCE.qty != 0
+		if moved_batches:
+			in_stock = in_stock | BALANCE.batch_no.isin(sorted(moved_batches))
+		query = query.where(in_stock)
+	if item_codes is not None:
+		query = query.where(BALANCE.item_code.isin(item_codes or [""]))
+	if warehouses is not None:
+		query = query.where(BALANCE.warehouse.isin(warehouses or [""]))
+	if batch_nos is not None:
+		query = query.where(BALANCE.batch_no.isin(batch_nos or [""]))
+	return query.run(as_dict=True)

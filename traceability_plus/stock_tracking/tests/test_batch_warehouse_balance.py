@@ -203,6 +203,19 @@ class TestBatchWarehouseBalance(IntegrationTestCase):
 		# Nothing more to correct the second time.
 		self.assertEqual(rebuild(in_own_transaction=False), 0)
 
+	def test_an_item_with_more_batches_than_a_chunk_is_checked_a_slice_at_a_time(self):
+		from unittest.mock import patch
+
+		from traceability_plus.stock_tracking import batch_warehouse_balance
+
+		for lot in (self.lot_a, self.lot_b):
+			frappe.db.set_value(BALANCE_DOCTYPE, balance_name(lot, self.stores), "qty", 999)
+		with patch.object(batch_warehouse_balance, "BATCHES_PER_RECOMPUTE", 1):
+			self.assertEqual(rebuild(in_own_transaction=False), 2)
+		self.assertEqual(stored(self.lot_a), {self.stores: (10, 100)})
+		self.assertEqual(stored(self.lot_b), {self.stores: (6, 60)})
+		self.assertTableMatchesLedger()
+
 	def test_only_a_system_manager_may_start_the_check(self):
 		frappe.set_user(make_user("tp.balance.stock.manager@example.com", "Stock Manager"))
 		try:

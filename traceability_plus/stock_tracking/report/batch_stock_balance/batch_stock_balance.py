@@ -2,14 +2,17 @@
 # For license information, please see license.txt
 
 """Batch Stock Balance: quantity of each batch in each warehouse on a date, with its
-expiry and hold, so a stock count or a recall starts from the right numbers."""
+expiry and hold, so a stock count or a recall starts from the right numbers.
+
+Today's balances are the kept Batch Warehouse Balance; a past date's are those less what
+the ledger posted after it, so the report's cost follows the period, not the ledger."""
 
 import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
 from traceability_plus.core.expiry import days_to_expiry, expiry_status
-from traceability_plus.stock_tracking.batch_stock import batch_balances
+from traceability_plus.stock_tracking.batch_warehouse_balance import balances_on
 from traceability_plus.traceability_setup.records import (
 	batch_details,
 	item_details,
@@ -37,9 +40,9 @@ def execute(filters: dict | None = None):
 def get_data(filters) -> list[dict]:
 	on_date = getdate(filters.to_date or nowdate())
 	alert_days = frappe.db.get_single_value("Traceability Settings", "expiry_alert_days") or 30
-	balances = batch_balances(
+	balances = balances_on(
 		filters.company,
-		to_date=on_date,
+		on_date,
 		item_codes=items_in_scope(filters.item_code, filters.item_group),
 		warehouses=permitted_warehouses(filters.company, filters.warehouse),
 		batch_nos=[filters.batch_no] if filters.batch_no else None,
