@@ -12,7 +12,9 @@ import html
 
 import frappe
 from frappe import _
+from frappe.model.document import bulk_insert
 from frappe.utils import now_datetime
+from frappe.utils.jinja import get_jenv
 from markupsafe import escape
 
 from traceability_plus.recall.jobs import enqueue_recall_job, progress_reporter
@@ -116,8 +118,20 @@ def as_html(value: str | None):
 
 
 def draft_notifications(recall, progress=None):
-	"""A draft email to each affected customer with an email address; the others are marked."""
+	"""A draft email to each affected customer with an email address; the others are marked.
+
+	One Communication per customer, linked to the recall, the customer and the contact
+	the address belongs to (with that contact's own links), as Frappe links an email it
+	saves. A recall can reach thousands of customers, so the drafts are written together,
+	as Frappe's `bulk_insert` writes documents: the template is compiled once and no
+	document hooks run for the drafts (Frappe's and ERPNext's do nothing for a draft linked
+	to a recall; a site's own webhooks or notifications on new Communications do not see
+	them). Their body is not run through the HTML sanitizer either: it is the recall's
+	Email Template, which only a System Manager may write, with every value in it escaped.
+	"""
 	template = frappe.get_doc("Email Template", recall.notification_template or RECALL_NOTICE_TEMPLATE)
+	render_subject = compiled_template(template.subject)
+	render_body = compiled_template(template.response_html if template.use_html else template.response)
 	shipments: dict[str, list] = {}
 	for row in recall.shipments:
 		shipments.setdefault(row.customer, []).append(row)
@@ -125,40 +139,129 @@ def draft_notifications(recall, progress=None):
 	item_names = dict(
 		frappe.get_all("Item", filters={"name": ("in", items)}, fields=["name", "item_name"], as_list=True)
 	)
-	for index, row in enumerate(recall.customers):
-		if progress and index % 50 == 0:
-			progress(int(100 * index / len(recall.customers)), _("Drafting notifications"))
+	to_draft = []
+	for row in recall.customers:
 		if row.notification:
 			continue
-		if not row.email_id:
+		if not row.email_id or not frappe.utils.validate_email_address(row.email_id):
 			row.notification_status = NO_EMAIL
 			continue
-		email = template.get_formatted_email(
-			notice_context(recall, row, shipments.get(row.customer, []), item_names)
+		to_draft.append(row)
+	links_of = contact_links({row.email_id for row in to_draft})
+	drafts = []
+	for index, row in enumerate(to_draft):
+		if progress and index % 50 == 0:
+			progress(int(100 * index / len(to_draft)), _("Drafting notifications"))
+		context = notice_context(recall, row, shipments.get(row.customer, []), item_names)
+		communication = new_draft(
+			recall,
+			recipient=row.email_id,
+			# The subject is plain text: the escaping was for the HTML body only.
+			subject=html.unescape(render_subject(context)),
+			content=render_body(context),
+			template=template.name,
+			links=[("Customer", row.customer), *links_of.get(row.email_id, [])],
 		)
-		communication = frappe.get_doc(
-			{
-				"doctype": "Communication",
-				"communication_type": "Communication",
-				"communication_medium": "Email",
-				"sent_or_received": "Sent",
-				# The subject is plain text: the escaping was for the HTML body only.
-				"subject": html.unescape(email["subject"]),
-				"content": email["message"],
-				"recipients": row.email_id,
-				"email_template": template.name,
-				"reference_doctype": recall.doctype,
-				"reference_name": recall.name,
-				"timeline_links": [{"link_doctype": "Customer", "link_name": row.customer}],
-			}
-		)
-		# Frappe reads the referenced document for every new Communication; hand it the
-		# recall in memory instead of loading it with all its rows once per customer.
-		communication.parent_doc = recall
-		communication.flags.skip_add_signature = True
-		communication.insert(ignore_permissions=True)
+		drafts.append(communication)
 		row.notification = communication.name
 		row.notification_status = DRAFT
+	if drafts:
+		bulk_insert("Communication", drafts)
+		note_in_comments(recall, drafts)
+
+
+def compiled_template(source: str | None):
+	"""A template's render function, compiled once, with the checks of Frappe's
+	render_template."""
+	from jinja2 import TemplateError
+
+	if not source:
+		return lambda context: ""
+	if ".__" in source:
+		frappe.throw(_("Illegal template"))
+	try:
+		return get_jenv().from_string(source).render
+	except TemplateError:
+		frappe.throw(_("The notice template {0} cannot be read.").format(escape(source[:200])))
+
+
+def contact_links(emails: set[str]) -> dict[str, list[tuple[str, str]]]:
+	"""For each address: its contact and what that contact links to, as Frappe adds them to
+	the timeline of an email it saves."""
+	if not emails:
+		return {}
+	contact_of: dict[str, str] = {}
+	for email_id, contact in frappe.get_all(
+		"Contact Email",
+		filters={"email_id": ("in", sorted(emails)), "parenttype": "Contact"},
+		fields=["email_id", "parent"],
+		order_by="creation asc",
+		as_list=True,
+	):
+		contact_of.setdefault(email_id, contact)
+	links_of_contact: dict[str, list[tuple[str, str]]] = {}
+	for contact, link_doctype, link_name in frappe.get_all(
+		"Dynamic Link",
+		filters={"parenttype": "Contact", "parent": ("in", sorted(set(contact_of.values())))},
+		fields=["parent", "link_doctype", "link_name"],
+		as_list=True,
+	):
+		links_of_contact.setdefault(contact, []).append((link_doctype, link_name))
+	return {
+		email_id: [("Contact", contact), *links_of_contact.get(contact, [])]
+		for email_id, contact in contact_of.items()
+	}
+
+
+def new_draft(recall, recipient: str, subject: str, content: str, template: str, links: list):
+	"""An unsent email Communication, named and stamped as Frappe's insert would."""
+	communication = frappe.new_doc("Communication")
+	communication.update(
+		{
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Sent",
+			"status": "Linked",
+			"subject": subject,
+			"content": content,
+			"recipients": recipient,
+			"email_template": template,
+			"reference_doctype": recall.doctype,
+			"reference_name": recall.name,
+			"reference_owner": recall.owner,
+		}
+	)
+	for link_doctype, link_name in dict.fromkeys(links):  # each link once, in order
+		communication.append(
+			"timeline_links",
+			{
+				"link_doctype": link_doctype,
+				"link_name": link_name,
+				"communication_date": communication.communication_date,
+			},
+		)
+	communication.set_new_name()
+	communication.set_parent_in_children()
+	return communication
+
+
+def note_in_comments(recall, drafts: list) -> None:
+	"""The drafts in the recall's `_comments`, as Frappe notes each Communication saved
+	against a document (the list view's count reads it)."""
+	from frappe.core.doctype.comment.comment import get_comments_from_parent, update_comments_in_parent
+
+	comments = get_comments_from_parent(
+		frappe._dict(reference_doctype=recall.doctype, reference_name=recall.name)
+	)
+	comments += [
+		{
+			"comment": draft.content[:97] + "..." if len(draft.content) > 100 else draft.content,
+			"by": draft.owner,
+			"name": draft.name,
+		}
+		for draft in drafts
+	]
+	update_comments_in_parent(recall.doctype, recall.name, comments)
 
 
 def enqueue_draft_notifications(recall: str):

@@ -3,6 +3,7 @@ boxes, sold to three customers, partly returned, counted and moved."""
 
 import csv
 import io
+import json
 
 import frappe
 from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_return
@@ -384,7 +385,20 @@ class TestProductRecall(IntegrationTestCase):
 		)
 		for text in (self.flour, self.bread, self.flour_sale.name, "Undeclared sesame", "Stop selling"):
 			self.assertIn(text, bob.content)
-		self.assertIn(BOB, [link.link_name for link in bob.timeline_links])
+		bob_contact = frappe.db.get_value(
+			"Contact Email", {"email_id": EMAILS[BOB], "parenttype": "Contact"}, "parent"
+		)
+		# Linked as Frappe links a saved email: the customer, and the contact of the address.
+		self.assertEqual(
+			{(link.link_doctype, link.link_name) for link in bob.timeline_links},
+			{("Customer", BOB), ("Contact", bob_contact)},
+		)
+		self.assertEqual((bob.status, bob.reference_owner), ("Linked", recall.owner))
+		self.assertIsNotNone(bob.communication_date)
+		# Written together, still one Communication per customer, each counted on the recall.
+		self.assertEqual(frappe.db.count("Communication", {"reference_name": recall.name}), 2)
+		noted = json.loads(frappe.db.get_value("Product Recall", recall.name, "_comments") or "[]")
+		self.assertEqual({note["name"] for note in noted}, {row.notification for row in recall.customers[:2]})
 		self.assertFalse(frappe.db.exists("Email Queue", {"communication": bob.name}))
 
 		self.assertEqual(send_notifications(recall.name), {"sent": 2})
