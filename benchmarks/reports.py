@@ -1204,12 +1204,12 @@ def first_posting_date():
 
 
 def compare_balance_methods(rounds: int, today: str):
-	"""Batch Stock Balance's two ways to a date's balances, on the same dates: the kept
-	table less the ledger after the date, and the plain sum of the ledger up to the date
-	(what the report did before, and what a naive report does). Same numbers, or the
-	differences are counted."""
+	"""Batch Stock Balance's way to a date's balances (the kept balances and months, and at
+	most a month of the ledger) next to the plain sum of the ledger up to the date (what
+	the report did before, and what a naive report does), on the same dates. Same numbers,
+	or the differences are counted."""
 	from traceability_plus.stock_tracking.batch_stock import batch_balances
-	from traceability_plus.stock_tracking.batch_warehouse_balance import kept_balances_on
+	from traceability_plus.stock_tracking.batch_warehouse_balance import balances_on
 
 	def by_pair(rows):
 		return {(row.batch_no, row.warehouse): (round(row.qty, 6), round(row.stock_value, 3)) for row in rows}
@@ -1219,13 +1219,13 @@ def compare_balance_methods(rounds: int, today: str):
 		on_date = getdate(add_days(today, -days_ago))
 		kept_times, kept, summed_times, summed = time_side_by_side(
 			rounds,
-			lambda on_date=on_date: kept_balances_on(COMPANY, on_date),
+			lambda on_date=on_date: balances_on(COMPANY, on_date),
 			lambda on_date=on_date: batch_balances(COMPANY, to_date=on_date),
 		)
 		kept, summed = by_pair(kept), by_pair(summed)
 		differences = sum(kept.get(pair) != summed.get(pair) for pair in kept.keys() | summed.keys())
 		print(
-			f"  {on_date} ({days_ago} days ago): kept table less later entries "
+			f"  {on_date} ({days_ago} days ago): kept balances and months "
 			f"{statistics.median(kept_times):.3f} s, ledger sum {statistics.median(summed_times):.3f} s, "
 			f"{len(kept)} balances, {'same numbers' if not differences else f'{differences} DIFFER'}",
 			flush=True,

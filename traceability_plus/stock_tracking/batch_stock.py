@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 import frappe
 from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
+from pypika.terms import Function
 
 from traceability_plus.stock_tracking.stock_movements import ENTRY, SLE, WITHOUT_BUNDLE
 
@@ -22,10 +23,12 @@ def batch_balances(
 	warehouses: list[str] | None = None,
 	batch_nos: list[str] | None = None,
 	keep_zero: bool = False,
+	by_month: bool = False,
 ) -> list[frappe._dict]:
 	"""Quantity and value of each batch in each warehouse on `to_date`, of one company or
 	of all; balances at zero are left out unless `keep_zero`. With `after_date`, only what
-	was posted after that date is summed."""
+	was posted after that date is summed; `by_month` sums each month apart (`month`: the
+	month's first day)."""
 	bundle_query = (
 		frappe.qb.from_(SLE)
 		.join(ENTRY)
@@ -58,6 +61,9 @@ def batch_balances(
 	totals: dict[tuple, frappe._dict] = {}
 	for query, batch_field in ((bundle_query, ENTRY.batch_no), (legacy_query, SLE.batch_no)):
 		query = query.where(SLE.is_cancelled == 0)
+		if by_month:
+			month = Function("DATE_FORMAT", SLE.posting_date, "%Y-%m-01")
+			query = query.select(month.as_("month")).groupby(month)
 		if company:
 			query = query.where(SLE.company == company)
 		# On the posting time's index (v15 has none on the date): before the next midnight.
@@ -72,7 +78,9 @@ def batch_balances(
 		if batch_nos is not None:
 			query = query.where(batch_field.isin(batch_nos or [""]))
 		for row in query.run(as_dict=True):
-			key = (row.item_code, row.batch_no, row.warehouse)
+			if by_month:
+				row.month = getdate(row.month)
+			key = (row.item_code, row.batch_no, row.warehouse, row.get("month"))
 			if key in totals:
 				totals[key].qty += flt(row.qty)
 				totals[key].stock_value += flt(row.stock_value)

@@ -1,7 +1,10 @@
-"""Batch Warehouse Balance: the stock of each batch in each warehouse, kept as vouchers post.
+"""Batch Warehouse Balance: the stock of each batch in each warehouse, kept as vouchers post,
+with Batch Warehouse Movement: what that stock changed by in each month.
 
-The batch reports that show current stock read this table instead of summing the ledger.
-It is kept the way ERPNext keeps Batch.batch_qty and the Bin:
+The batch reports that show current stock read the balances instead of summing the
+ledger; Batch Stock Balance on a past date reads the balances less the months after it
+(or the months before it) and at most one month of the ledger. Both tables are kept
+the way ERPNext keeps Batch.batch_qty and the Bin:
 
 - Each new Stock Ledger Entry of a batch is noted when ERPNext submits it. The notes are
   added to the balances when the voucher's own submit or cancel is done, when ERPNext
@@ -12,18 +15,18 @@ It is kept the way ERPNext keeps Batch.batch_qty and the Bin:
 - A repost changes the quantities and values of entries already counted without making
   new ones, and a landed cost posts a receipt again at new values: when either is done,
   the items it touched are recomputed from the ledger.
-- Every night the whole table is checked against the ledger; any difference is
+- Every night both tables are checked against the ledger; any difference is
   corrected and written to the Error Log, so that a drift is seen, not hidden.
 """
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Min, Sum
-from frappe.utils import getdate, nowdate
+from frappe.utils import add_months, getdate, nowdate
 from pypika.terms import Values
 
 from traceability_plus.core.batch_balance import (
@@ -41,6 +44,7 @@ from traceability_plus.stock_tracking.batch_stock import batch_balances
 from traceability_plus.stock_tracking.stock_movements import ENTRY, SLE
 
 BALANCE_DOCTYPE = "Batch Warehouse Balance"
+MOVEMENT_DOCTYPE = "Batch Warehouse Movement"
 BALANCE = frappe.qb.DocType(BALANCE_DOCTYPE)
 BATCH = frappe.qb.DocType("Batch")
 PENDING = "tp_batch_balance_pending"  # frappe.flags key: {ledger entry name: reverses}
@@ -89,24 +93,40 @@ def apply_noted_entries(doc=None, method=None):
 			SLE.batch_no,
 			SLE.actual_qty,
 			SLE.stock_value_difference,
+			SLE.posting_date,
 		)
 		.where(SLE.name.isin(list(pending)))
 		.run(as_dict=True)
 	)  # an entry rolled back to a savepoint since is simply not found
 	entries = [
-		LedgerEntry(
-			item_code=row.item_code,
-			warehouse=row.warehouse,
-			company=row.company,
-			bundle=row.serial_and_batch_bundle or None,
-			batch_no=row.batch_no or None,
-			actual_qty=row.actual_qty or 0.0,
-			stock_value_difference=row.stock_value_difference or 0.0,
-			reverses=pending[row.name],
+		(
+			month_of(row.posting_date),
+			LedgerEntry(
+				item_code=row.item_code,
+				warehouse=row.warehouse,
+				company=row.company,
+				bundle=row.serial_and_batch_bundle or None,
+				batch_no=row.batch_no or None,
+				actual_qty=row.actual_qty or 0.0,
+				stock_value_difference=row.stock_value_difference or 0.0,
+				reverses=pending[row.name],
+			),
 		)
 		for row in rows
 	]
-	add_to_balances(changes_of(entries, bundle_batches({entry.bundle for entry in entries} - {None})))
+	bundles = bundle_batches({entry.bundle for _month, entry in entries} - {None})
+	add_to_balances(changes_of([entry for _month, entry in entries], bundles))
+	by_month: dict[date, list[LedgerEntry]] = {}
+	for month, entry in entries:
+		by_month.setdefault(month, []).append(entry)
+	add_to(
+		MOVEMENTS,
+		{
+			(*pair, month): change
+			for month, month_entries in by_month.items()
+			for pair, change in changes_of(month_entries, bundles).items()
+		},
+	)
 
 
 def forget_noted_entries():
@@ -137,7 +157,29 @@ def bundle_batches(bundles: set[str]) -> dict[str, list[BundleBatch]]:
 	return batches
 
 
+class KeptTable(NamedTuple):
+	"""A table kept from the ledger, one row per key."""
+
+	doctype: str
+	key_fields: tuple[str, ...]
+
+	@property
+	def table(self):
+		return frappe.qb.DocType(self.doctype)
+
+	def key_of(self, row) -> tuple:
+		return tuple(row[field] for field in self.key_fields)
+
+
+BALANCES = KeptTable(BALANCE_DOCTYPE, ("batch_no", "warehouse"))
+MOVEMENTS = KeptTable(MOVEMENT_DOCTYPE, ("batch_no", "warehouse", "month"))
+
+
 def add_to_balances(changes: dict[Pair, Balance]) -> None:
+	add_to(BALANCES, changes)
+
+
+def add_to(kept: KeptTable, changes: dict[tuple, Balance]) -> None:
 	if not changes:
 		return
 	now = frappe.utils.now()
@@ -146,27 +188,27 @@ def add_to_balances(changes: dict[Pair, Balance]) -> None:
 	# crosswise.
 	rows = [
 		(
-			balance_name(batch_no, warehouse),
+			row_name(key),
 			now,
 			now,
 			user,
 			user,
 			change.item_code,
-			batch_no,
-			warehouse,
+			*key,
 			change.company,
 			change.qty,
 			change.stock_value,
 		)
-		for (batch_no, warehouse), change in sorted(changes.items())
+		for key, change in sorted(changes.items())
 	]
 	for start in range(0, len(rows), ROWS_PER_STATEMENT):
-		upsert(rows[start : start + ROWS_PER_STATEMENT])
+		upsert(kept, rows[start : start + ROWS_PER_STATEMENT])
 
 
-def upsert(rows: list[tuple]) -> None:
+def upsert(kept: KeptTable, rows: list[tuple]) -> None:
+	table = kept.table
 	(
-		frappe.qb.into(BALANCE)
+		frappe.qb.into(table)
 		.columns(
 			"name",
 			"creation",
@@ -174,23 +216,31 @@ def upsert(rows: list[tuple]) -> None:
 			"owner",
 			"modified_by",
 			"item_code",
-			"batch_no",
-			"warehouse",
+			*kept.key_fields,
 			"company",
 			"qty",
 			"stock_value",
 		)
 		.insert(*rows)
-		.on_duplicate_key_update(BALANCE.qty, BALANCE.qty + Values(BALANCE.qty))
-		.on_duplicate_key_update(BALANCE.stock_value, BALANCE.stock_value + Values(BALANCE.stock_value))
-		.on_duplicate_key_update(BALANCE.modified, Values(BALANCE.modified))
+		.on_duplicate_key_update(table.qty, table.qty + Values(table.qty))
+		.on_duplicate_key_update(table.stock_value, table.stock_value + Values(table.stock_value))
+		.on_duplicate_key_update(table.modified, Values(table.modified))
 		.run()
 	)
 
 
 def balance_name(batch_no: str, warehouse: str) -> str:
 	"""One row per batch and warehouse: its name is made from the two."""
-	return hashlib.sha1(f"{batch_no}\n{warehouse}".encode()).hexdigest()[:20]
+	return row_name((batch_no, warehouse))
+
+
+def row_name(key: tuple) -> str:
+	"""One row per key: its name is made from it."""
+	return hashlib.sha1("\n".join(str(part) for part in key).encode()).hexdigest()[:20]
+
+
+def month_of(day) -> date:
+	return getdate(day).replace(day=1)
 
 
 # Recomputed from the ledger ------------------------------------------------------------------
@@ -269,22 +319,28 @@ def recompute_items(
 	if in_own_transaction:
 		frappe.db.commit()  # a snapshot from now
 	apply_noted_entries()
-	rows = stored_rows(item_codes, batch_nos)
-	stored = balances_of_rows(rows)
-	wrong = corrections(stored, ledger_balances(item_codes, batch_nos))
-	changes = changes_to(wrong, stored)
-	# A merged warehouse or item leaves a second row for a pair: it is folded into the
-	# pair's own row. No voucher writes to such a row, so it can go without a lock.
-	for row in rows:
-		pair = (row.batch_no, row.warehouse)
-		if row.name != balance_name(*pair):
-			change = changes.setdefault(pair, Balance(row.item_code, row.company))
-			change.qty += row.qty
-			change.stock_value += row.stock_value
-			frappe.qb.from_(BALANCE).delete().where(BALANCE.name == row.name).run()
-	add_to_balances(changes)
+	wrong = recompute(BALANCES, item_codes, batch_nos, ledger_balances(item_codes, batch_nos))
+	wrong |= recompute(MOVEMENTS, item_codes, batch_nos, ledger_movements(item_codes, batch_nos))
 	if in_own_transaction:
 		frappe.db.commit()
+	return wrong
+
+
+def recompute(kept: KeptTable, item_codes, batch_nos, exact: dict[tuple, Balance]) -> dict[tuple, Balance]:
+	rows = stored_rows(item_codes, batch_nos, kept)
+	stored = balances_of_rows(rows, kept)
+	wrong = corrections(stored, exact)
+	changes = changes_to(wrong, stored)
+	# A merged warehouse or item leaves a second row for a key: it is folded into the
+	# key's own row. No voucher writes to such a row, so it can go without a lock.
+	for row in rows:
+		key = kept.key_of(row)
+		if row.name != row_name(key):
+			change = changes.setdefault(key, Balance(row.item_code, row.company))
+			change.qty += row.qty
+			change.stock_value += row.stock_value
+			frappe.qb.from_(kept.table).delete().where(kept.table.name == row.name).run()
+	add_to(kept, changes)
 	return wrong
 
 
@@ -296,34 +352,47 @@ def ledger_balances(item_codes: list[str], batch_nos: list[str] | None = None) -
 	}
 
 
-def kept_balances_query():
+def ledger_movements(item_codes: list[str], batch_nos: list[str] | None = None) -> dict[tuple, Balance]:
+	"""These items' batch movements of each month as the ledger sums them."""
+	return {
+		(row.batch_no, row.warehouse, row.month): Balance(
+			row.item_code, row.company, row.qty, row.stock_value
+		)
+		for row in batch_balances(item_codes=item_codes, batch_nos=batch_nos, keep_zero=True, by_month=True)
+	}
+
+
+def kept_rows_query(kept: KeptTable = BALANCES):
 	"""The kept rows, each with what a balance needs."""
-	return frappe.qb.from_(BALANCE).select(
-		BALANCE.name,
-		BALANCE.batch_no,
-		BALANCE.warehouse,
-		BALANCE.item_code,
-		BALANCE.company,
-		BALANCE.qty,
-		BALANCE.stock_value,
+	table = kept.table
+	return frappe.qb.from_(table).select(
+		table.name,
+		*(table[field] for field in kept.key_fields),
+		table.item_code,
+		table.company,
+		table.qty,
+		table.stock_value,
 	)
 
 
-def stored_rows(item_codes: list[str], batch_nos: list[str] | None = None) -> list[frappe._dict]:
-	query = kept_balances_query().where(BALANCE.item_code.isin(item_codes))
+def stored_rows(
+	item_codes: list[str], batch_nos: list[str] | None = None, kept: KeptTable = BALANCES
+) -> list[frappe._dict]:
+	table = kept.table
+	query = kept_rows_query(kept).where(table.item_code.isin(item_codes))
 	if batch_nos is not None:
-		query = query.where(BALANCE.batch_no.isin(batch_nos or [""]))
+		query = query.where(table.batch_no.isin(batch_nos or [""]))
 	return query.run(as_dict=True)
 
 
-def stored_balances(item_codes: list[str]) -> dict[Pair, Balance]:
-	return balances_of_rows(stored_rows(item_codes))
+def stored_balances(item_codes: list[str], kept: KeptTable = BALANCES) -> dict[tuple, Balance]:
+	return balances_of_rows(stored_rows(item_codes, kept=kept), kept)
 
 
-def balances_of_rows(rows: list[frappe._dict]) -> dict[Pair, Balance]:
-	stored: dict[Pair, Balance] = {}
+def balances_of_rows(rows: list[frappe._dict], kept: KeptTable = BALANCES) -> dict[tuple, Balance]:
+	stored: dict[tuple, Balance] = {}
 	for row in rows:
-		balance = stored.setdefault((row.batch_no, row.warehouse), Balance(row.item_code, row.company))
+		balance = stored.setdefault(kept.key_of(row), Balance(row.item_code, row.company))
 		balance.qty += row.qty
 		balance.stock_value += row.stock_value
 	return stored
@@ -459,31 +528,78 @@ def balances_on(
 	batch_nos: list[str] | None = None,
 ) -> list[frappe._dict]:
 	"""Quantity and value of each batch in each warehouse at the end of `on_date`, the same
-	numbers as the ledger's sum up to that date, at a cost that follows what was posted
-	after the date rather than the whole ledger: the kept balances less the ledger's
-	movements since. A date nearer the ledger's first entry than today is summed from
-	the start instead, so that the work is at most half the ledger."""
+	numbers as the ledger's sum up to that date, without summing the whole ledger: the
+	kept balances less the kept months after the date's month and the ledger's entries
+	after the date within its month. A date nearer the ledger's first month than today's
+	is added up from the kept months before it instead. Either way the ledger read is at
+	most one month."""
 	on_date = getdate(on_date)
 	filters = {"item_codes": item_codes, "warehouses": warehouses, "batch_nos": batch_nos}
-	if nearer_the_start(on_date):
-		return batch_balances(company, to_date=on_date, **filters)
+	first = frappe.qb.from_(SLE).select(Min(SLE.posting_datetime)).run()[0][0]
+	if not first:
+		return []  # an empty ledger
+	month = month_of(on_date)
+	if months_between(month_of(first), month) < months_between(month, month_of(nowdate())):
+		return balances_from_start(company, on_date, **filters)
 	return kept_balances_on(company, on_date, **filters)
 
 
-def kept_balances_on(
-	company: str,
-	on_date: date,
-	item_codes: list[str] | None = None,
-	warehouses: list[str] | None = None,
-	batch_nos: list[str] | None = None,
-) -> list[frappe._dict]:
-	"""The kept balances less the ledger's movements after `on_date`."""
-	filters = {"item_codes": item_codes, "warehouses": warehouses, "batch_nos": batch_nos}
-	later = {
-		(row.batch_no, row.warehouse): Balance(row.item_code, row.company, row.qty, row.stock_value)
-		for row in batch_balances(company, after_date=on_date, keep_zero=True, **filters)
-	}
+def months_between(start: date, end: date) -> int:
+	return (end.year - start.year) * 12 + end.month - start.month
+
+
+def kept_balances_on(company: str, on_date: date, **filters) -> list[frappe._dict]:
+	"""The kept balances less what moved after `on_date`: the kept months after its month,
+	and the ledger's entries after it within its month. `filters`: item_codes, warehouses
+	and batch_nos, as balances_on takes them."""
+	month = month_of(on_date)
+	later = kept_movements(company, MOVEMENTS.table.month > month, **filters)
+	month_end = add_months(month, 1) - timedelta(days=1)
+	add_rows(later, batch_balances(company, after_date=on_date, to_date=month_end, keep_zero=True, **filters))
 	stored = balances_of_rows(kept_rows(company, {batch_no for batch_no, _w in later}, **filters))
+	return balance_rows(balances_before(stored, later))
+
+
+def balances_from_start(company: str, on_date: date, **filters) -> list[frappe._dict]:
+	"""The kept months before `on_date`'s month, and the ledger from that month's first day
+	to the date. `filters` as kept_balances_on takes them."""
+	month = month_of(on_date)
+	totals = kept_movements(company, MOVEMENTS.table.month < month, **filters)
+	day_before = month - timedelta(days=1)
+	add_rows(
+		totals, batch_balances(company, after_date=day_before, to_date=on_date, keep_zero=True, **filters)
+	)
+	return balance_rows(totals)
+
+
+def kept_movements(
+	company: str, months, item_codes=None, warehouses=None, batch_nos=None
+) -> dict[Pair, Balance]:
+	"""The kept months that match `months`, added up per batch and warehouse."""
+	table = MOVEMENTS.table
+	query = (
+		frappe.qb.from_(table)
+		.select(table.batch_no, table.warehouse, table.item_code, table.company, table.qty, table.stock_value)
+		.where(table.company == company)
+		.where(months)
+	)
+	query = with_filters(query, table, item_codes, warehouses, batch_nos)
+	totals: dict[Pair, Balance] = {}
+	for batch_no, warehouse, item_code, row_company, qty, stock_value in query.run():
+		total = totals.setdefault((batch_no, warehouse), Balance(item_code, row_company))
+		total.qty += qty
+		total.stock_value += stock_value
+	return totals
+
+
+def add_rows(totals: dict[Pair, Balance], rows: list[frappe._dict]) -> None:
+	for row in rows:
+		total = totals.setdefault((row.batch_no, row.warehouse), Balance(row.item_code, row.company))
+		total.qty += row.qty
+		total.stock_value += row.stock_value
+
+
+def balance_rows(balances: dict[Pair, Balance]) -> list[frappe._dict]:
 	return [
 		frappe._dict(
 			item_code=balance.item_code,
@@ -493,38 +609,29 @@ def kept_balances_on(
 			qty=balance.qty,
 			stock_value=balance.stock_value,
 		)
-		for (batch_no, warehouse), balance in balances_before(stored, later).items()
+		for (batch_no, warehouse), balance in balances.items()
 		if abs(balance.qty) > 1e-9
 	]
 
 
-def nearer_the_start(on_date: date) -> bool:
-	first = frappe.qb.from_(SLE).select(Min(SLE.posting_datetime)).run()[0][0]
-	if not first:
-		return True  # an empty ledger: nothing to sum either way
-	today = getdate(nowdate())
-	return (on_date - getdate(first)) < (today - on_date)
+def with_filters(query, table, item_codes, warehouses, batch_nos):
+	if item_codes is not None:
+		query = query.where(table.item_code.isin(item_codes or [""]))
+	if warehouses is not None:
+		query = query.where(table.warehouse.isin(warehouses or [""]))
+	if batch_nos is not None:
+		query = query.where(table.batch_no.isin(batch_nos or [""]))
+	return query
 
 
 def kept_rows(
-	company: str,
-	moved_batches: set[str],
-	item_codes: list[str] | None,
-	warehouses: list[str] | None,
-	batch_nos: list[str] | None,
+	company: str, moved_batches: set[str], item_codes=None, warehouses=None, batch_nos=None
 ) -> list[frappe._dict]:
-	"""The kept balances in stock now, and those of the batches that moved since the date
-	(which may be at zero now and not then): when those are many, every kept balance."""
-	query = kept_balances_query().where(BALANCE.company == company)
-	if len(moved_batches) <= MOVED_BATCHES_LISTED:
-		in_stock = BALANCE.qty != 0
-		if moved_batches:
-			in_stock = in_stock | BALANCE.batch_no.isin(sorted(moved_batches))
-		query = query.where(in_stock)
-	if item_codes is not None:
-		query = query.where(BALANCE.item_code.isin(item_codes or [""]))
-	if warehouses is not None:
-		query = query.where(BALANCE.warehouse.isin(warehouses or [""]))
-	if batch_nos is not None:
-		query = query.where(BALANCE.batch_no.isin(batch_nos or [""]))
-	return query.run(as_dict=True)
+	"""The kept balances in stock now, and, when they are few, those of the batches that
+	moved since the date (at zero now, they may keep a value below a cent)."""
+	query = kept_rows_query().where(BALANCE.company == company)
+	in_stock = BALANCE.qty != 0
+	if moved_batches and len(moved_batches) <= MOVED_BATCHES_LISTED:
+		in_stock = in_stock | BALANCE.batch_no.isin(sorted(moved_batches))
+	query = query.where(in_stock)
+	return with_filters(query, BALANCE, item_codes, warehouses, batch_nos).run(as_dict=True)

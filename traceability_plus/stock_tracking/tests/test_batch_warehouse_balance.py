@@ -13,9 +13,11 @@ from frappe.utils import add_days, nowdate, nowtime
 from traceability_plus.core.batch_balance import corrections
 from traceability_plus.stock_tracking.batch_warehouse_balance import (
 	BALANCE_DOCTYPE,
+	MOVEMENTS,
 	balance_name,
 	enqueue_rebuild,
 	ledger_balances,
+	ledger_movements,
 	rebuild,
 	recompute_items,
 	stored_balances,
@@ -54,8 +56,10 @@ def stored(batch_no: str) -> dict[str, tuple[float, float]]:
 
 
 def drift(item_codes: list[str]) -> dict:
-	"""The balances of these items that differ from the ledger's sums."""
-	return corrections(stored_balances(item_codes), ledger_balances(item_codes))
+	"""The balances and months of these items that differ from the ledger's sums."""
+	return corrections(stored_balances(item_codes), ledger_balances(item_codes)) | corrections(
+		stored_balances(item_codes, MOVEMENTS), ledger_movements(item_codes)
+	)
 
 
 class TestBatchWarehouseBalance(IntegrationTestCase):

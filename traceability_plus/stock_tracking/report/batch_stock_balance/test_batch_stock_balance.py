@@ -5,7 +5,7 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 
 from traceability_plus.stock_tracking.batch_stock import batch_balances
-from traceability_plus.stock_tracking.batch_warehouse_balance import kept_balances_on
+from traceability_plus.stock_tracking.batch_warehouse_balance import balances_from_start, kept_balances_on
 from traceability_plus.stock_tracking.report.batch_stock_balance.batch_stock_balance import execute
 from traceability_plus.tests.utils import (
 	TEST_COMPANY,
@@ -103,7 +103,8 @@ class TestBalanceOnAPastDate(IntegrationTestCase):
 		make_item(ITEM, has_batch_no=1, create_new_batch=1)
 		shop = make_warehouse("Balance Shop")
 		first = batch_made(
-			make_purchase_receipt([{"item_code": ITEM, "qty": 10}], posting_date=add_days(nowdate(), -10)),
+			# More than a month back, so that the kept months are read as well as the ledger.
+			make_purchase_receipt([{"item_code": ITEM, "qty": 10}], posting_date=add_days(nowdate(), -40)),
 			ITEM,
 		)
 		make_stock_entry(
@@ -126,16 +127,20 @@ class TestBalanceOnAPastDate(IntegrationTestCase):
 		)
 		self.assertGreater(frappe.db.count("Repost Item Valuation", {"status": "Completed"}), reposts)
 
-		for days in range(-12, 2):
+		for days in range(-45, 2):
 			on_date = add_days(nowdate(), days)
 			ledger = by_pair(batch_balances(TEST_COMPANY, to_date=on_date, item_codes=[ITEM]))
 			kept = by_pair(kept_balances_on(TEST_COMPANY, getdate(on_date), item_codes=[ITEM]))
 			self.assertEqual(kept, ledger, on_date)
+			from_start = by_pair(balances_from_start(TEST_COMPANY, getdate(on_date), item_codes=[ITEM]))
+			self.assertEqual(from_start, ledger, on_date)
 			_columns, rows = execute({"company": TEST_COMPANY, "item_code": ITEM, "to_date": on_date})
 			self.assertEqual(by_pair(rows), ledger, on_date)
 		# Known figures, so that two empty answers cannot pass: before and after the back-dated receipt.
 		on = {
-			days: by_pair(kept_balances_on(TEST_COMPANY, getdate(add_days(nowdate(), days)), [ITEM]))
+			days: by_pair(
+				kept_balances_on(TEST_COMPANY, getdate(add_days(nowdate(), days)), item_codes=[ITEM])
+			)
 			for days in (-8, -3)
 		}
 		self.assertEqual(on[-8][first, warehouse()], (10, 100))
