@@ -11,10 +11,9 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from traceability_plus.core.expiry import days_to_expiry, expiry_status
+from traceability_plus.core.expiry import ExpiryStatus, days_to_expiry, expiry_status
 from traceability_plus.stock_tracking.batch_warehouse_balance import balances_on
 from traceability_plus.traceability_setup.records import (
-	batch_details,
 	item_details,
 	items_in_scope,
 	permitted_warehouses,
@@ -47,13 +46,14 @@ def get_data(filters) -> list[dict]:
 		warehouses=permitted_warehouses(filters.company, filters.warehouse),
 		batch_nos=[filters.batch_no] if filters.batch_no else None,
 	)
-	batches = batch_details({row.batch_no for row in balances})
+	batches = expiry_and_hold({row.batch_no for row in balances})
 	items = item_details({row.item_code for row in balances})
+	status_label = {status: _(status.value) for status in ExpiryStatus}  # once, not per row
 	rows = []
 	for balance in balances:
-		batch = batches.get(balance.batch_no) or frappe._dict()
+		expiry, on_hold, hold_reason = batches.get(balance.batch_no) or (None, 0, None)
 		item = items.get(balance.item_code) or frappe._dict()
-		expiry = getdate(batch.expiry_date) if batch.expiry_date else None
+		expiry = getdate(expiry) if expiry else None
 		rows.append(
 			{
 				"item_code": balance.item_code,
@@ -65,13 +65,28 @@ def get_data(filters) -> list[dict]:
 				"stock_value": balance.stock_value,
 				"expiry_date": expiry,
 				"days_to_expiry": days_to_expiry(expiry, on_date),
-				"expiry_status": _(expiry_status(expiry, on_date, alert_days).value),
-				"on_hold": batch.tp_on_hold or 0,
-				"hold_reason": shown_as_text(batch.tp_hold_reason),
+				"expiry_status": status_label[expiry_status(expiry, on_date, alert_days)],
+				"on_hold": on_hold or 0,
+				"hold_reason": shown_as_text(hold_reason),
 			}
 		)
 	rows.sort(key=lambda row: (row["item_code"], row["batch_no"], row["warehouse"]))
 	return rows
+
+
+def expiry_and_hold(batch_nos: set[str]) -> dict[str, tuple]:
+	"""(expiry date, on hold, hold reason) of each batch, read as plain tuples: a long-lived
+	site can have thousands of batches in stock, and turning rows into objects is most of
+	the cost."""
+	if not batch_nos:
+		return {}
+	batch = frappe.qb.DocType("Batch")
+	query = (
+		frappe.qb.from_(batch)
+		.select(batch.name, batch.expiry_date, batch.tp_on_hold, batch.tp_hold_reason)
+		.where(batch.name.isin(list(batch_nos)))
+	)
+	return {name: (expiry, on_hold, reason) for name, expiry, on_hold, reason in query.run()}
 
 
 def get_columns() -> list[dict]:
