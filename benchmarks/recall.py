@@ -174,11 +174,11 @@ def time_notices(flour: str) -> tuple[float, float, int, int]:
 	started = time.perf_counter()
 	draft_notifications(recall)
 	drafted_in = time.perf_counter() - started
+	drafted = sum(1 for row in recall.customers if row.notification)
 	recall.flags.recall_action = True
 	started = time.perf_counter()
 	recall.save()
 	saved_in = time.perf_counter() - started
-	drafted = sum(1 for row in recall.customers if row.notification)
 	communications = frappe.db.count("Communication", {"reference_name": recall.name})
 	frappe.db.rollback()
 	return drafted_in, saved_in, drafted, communications
