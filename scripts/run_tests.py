@@ -701,10 +701,19 @@ class Bench:
 # -- browser suite helpers ----------------------------------------------------------------
 
 
+# Benches run side by side (TP_PARALLEL_BENCHES=1) would both run apt-get, and the second
+# one fails on dpkg's lock: one installs, the other waits and finds it installed.
+CHROMIUM_INSTALL = threading.Lock()
+
+
 def chromium_available() -> bool:
 	"""Debian's Chromium; installed with apt-get when missing and running as root (CI)."""
-	if CHROMIUM.exists():
-		return True
+	with CHROMIUM_INSTALL:
+		return CHROMIUM.exists() or install_chromium()
+
+
+def install_chromium() -> bool:
+	"""With apt-get, when running as root (CI); True once it is there."""
 	if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
 		say("Chromium is missing: installing Debian's chromium with apt-get")
 		env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
