@@ -212,19 +212,14 @@ def checkout_venv(extras: str) -> Path:
 	with VENV_LOCK:
 		if not python.exists():
 			run([sys.executable, "-m", "venv", str(venv)])
-		run(
-			[
-				str(python),
-				"-m",
-				"pip",
-				"install",
-				"-q",
-				"--disable-pip-version-check",
-				"-e",
-				f"{CHECKOUT}[{extras}]",
-			]
-		)
+		pip_install_editable(python, f"{CHECKOUT}[{extras}]")
 	return python
+
+
+def pip_install_editable(python: Path, requirement: str, log: Path | None = None):
+	"""`pip install -e` of the checkout (or its copy) with extras, into that Python's env."""
+	command = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", requirement]
+	run(command, log=log)
 
 
 def run_unit_tests() -> Tally:
@@ -367,20 +362,8 @@ class Bench:
 				".git", ".ci-venv", ".ci-logs", "__pycache__", "*.egg-info", "node_modules"
 			),
 		)
-		run(
-			[
-				str(self.python),
-				"-m",
-				"pip",
-				"install",
-				"-q",
-				"--disable-pip-version-check",
-				"-e",
-				# The test extra brings the barcode decoder the label tests read back with.
-				f"{target}[test]",
-			],
-			log=self.log,
-		)
+		# The test extra brings the barcode decoder the label tests read back with.
+		pip_install_editable(self.python, f"{target}[test]", log=self.log)
 		apps_txt = self.path / "sites" / "apps.txt"
 		apps = apps_txt.read_text().split()
 		if APP not in apps:

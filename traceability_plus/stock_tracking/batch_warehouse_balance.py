@@ -391,10 +391,7 @@ def stored_balances(item_codes: list[str], kept: KeptTable = BALANCES) -> dict[t
 
 def balances_of_rows(rows: list[frappe._dict], kept: KeptTable = BALANCES) -> dict[tuple, Balance]:
 	stored: dict[tuple, Balance] = {}
-	for row in rows:
-		balance = stored.setdefault(kept.key_of(row), Balance(row.item_code, row.company))
-		balance.qty += row.qty
-		balance.stock_value += row.stock_value
+	add_rows(stored, rows, kept)
 	return stored
 
 
@@ -409,7 +406,7 @@ def rebuild(log_corrections: bool = False, in_own_transaction: bool = True) -> i
 	batch_count = dict(batches_per_item)
 	wrong_count, listed = 0, []
 
-	def recompute(chunk, batch_nos=None):
+	def check_chunk(chunk, batch_nos=None):
 		nonlocal wrong_count
 		wrong = recompute_items(chunk, in_own_transaction, batch_nos=batch_nos)
 		wrong_count += len(wrong)
@@ -417,13 +414,13 @@ def rebuild(log_corrections: bool = False, in_own_transaction: bool = True) -> i
 
 	for chunk in recompute_chunks(batches_per_item, BATCHES_PER_RECOMPUTE):
 		if len(chunk) > 1 or batch_count[chunk[0]] <= BATCHES_PER_RECOMPUTE:
-			recompute(chunk)
+			check_chunk(chunk)
 			continue
 		batch_nos = (
 			frappe.qb.from_(BATCH).select(BATCH.name).where(BATCH.item == chunk[0]).orderby(BATCH.name)
 		).run(pluck=True)
 		for start in range(0, len(batch_nos), BATCHES_PER_RECOMPUTE):
-			recompute(chunk, batch_nos[start : start + BATCHES_PER_RECOMPUTE])
+			check_chunk(chunk, batch_nos[start : start + BATCHES_PER_RECOMPUTE])
 	if wrong_count and log_corrections:
 		message = "\n".join(
 			f"{batch_no} / {warehouse}: {balance.qty:g}, {balance.stock_value:g}"
@@ -585,6 +582,7 @@ def kept_movements(
 	)
 	query = with_filters(query, table, item_codes, warehouses, batch_nos)
 	totals: dict[Pair, Balance] = {}
+	# Plain tuples, not add_rows' dicts: a year back is tens of thousands of months.
 	for batch_no, warehouse, item_code, row_company, qty, stock_value in query.run():
 		total = totals.setdefault((batch_no, warehouse), Balance(item_code, row_company))
 		total.qty += qty
@@ -592,9 +590,10 @@ def kept_movements(
 	return totals
 
 
-def add_rows(totals: dict[Pair, Balance], rows: list[frappe._dict]) -> None:
+def add_rows(totals: dict[tuple, Balance], rows: list[frappe._dict], kept: KeptTable = BALANCES) -> None:
+	"""Add each row's quantity and value to the total of its key in `kept`."""
 	for row in rows:
-		total = totals.setdefault((row.batch_no, row.warehouse), Balance(row.item_code, row.company))
+		total = totals.setdefault(kept.key_of(row), Balance(row.item_code, row.company))
 		total.qty += row.qty
 		total.stock_value += row.stock_value
 
