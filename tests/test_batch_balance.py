@@ -106,6 +106,8 @@ def test_a_past_balance_is_the_kept_one_less_what_moved_after():
 		("B5", "Shop"): (-1, -9.0),
 	}
 	assert balances_before(stored, later)["B5", "Shop"].item_code == "FG"
+	assert as_tuples(stored)["B1", "Stores"] == (6, 60.0)  # the kept balances are left as they are
+	assert as_tuples(later)["B1", "Stores"] == (-4, -40.0)
 
 
 def test_the_nightly_check_groups_items_by_their_batches():

@@ -108,18 +108,15 @@ def changes_to(wanted: dict[Pair, Balance], stored: dict[Pair, Balance]) -> dict
 def balances_before(stored: dict[Pair, Balance], later: dict[Pair, Balance]) -> dict[Pair, Balance]:
 	"""The balances as they were before the `later` movements: the kept ones less those
 	movements. A pair that only moved later (received after the date) comes out at zero;
-	one that is at zero now but moved later had stock before."""
-	before: dict[Pair, Balance] = {}
-	for pair in stored.keys() | later.keys():
-		have = stored.get(pair)
-		moved = later.get(pair)
-		source = have or moved
-		balance = before[pair] = Balance(source.item_code, source.company)
-		if have:
-			balance.qty, balance.stock_value = have.qty, have.stock_value
-		if moved:
-			balance.qty -= moved.qty
-			balance.stock_value -= moved.stock_value
+	one that is at zero now but moved later had stock before. A pair that did not move
+	is the stored Balance itself, not a copy (a site can have thousands in stock and few
+	moved since the date): treat the result as read-only."""
+	before = dict(stored)
+	for pair, moved in later.items():
+		have = stored.get(pair) or Balance(moved.item_code, moved.company)
+		before[pair] = Balance(
+			have.item_code, have.company, have.qty - moved.qty, have.stock_value - moved.stock_value
+		)
 	return before
 
 

@@ -517,13 +517,22 @@ def balances_in_stock(
 	return [row for row in balances.values() if row.qty > 0]
 
 
+class BatchBalance(NamedTuple):
+	item_code: str
+	batch_no: str
+	warehouse: str
+	company: str
+	qty: float
+	stock_value: float
+
+
 def balances_on(
 	company: str,
 	on_date,
 	item_codes: list[str] | None = None,
 	warehouses: list[str] | None = None,
 	batch_nos: list[str] | None = None,
-) -> list[frappe._dict]:
+) -> list[BatchBalance]:
 	"""Quantity and value of each batch in each warehouse at the end of `on_date`, the same
 	numbers as the ledger's sum up to that date, without summing the whole ledger: the
 	kept balances less the kept months after the date's month and the ledger's entries
@@ -545,7 +554,7 @@ def months_between(start: date, end: date) -> int:
 	return (end.year - start.year) * 12 + end.month - start.month
 
 
-def kept_balances_on(company: str, on_date: date, **filters) -> list[frappe._dict]:
+def kept_balances_on(company: str, on_date: date, **filters) -> list[BatchBalance]:
 	"""The kept balances less what moved after `on_date`: the kept months after its month,
 	and the ledger's entries after it within its month. `filters`: item_codes, warehouses
 	and batch_nos, as balances_on takes them."""
@@ -553,11 +562,11 @@ def kept_balances_on(company: str, on_date: date, **filters) -> list[frappe._dic
 	later = kept_movements(company, MOVEMENTS.table.month > month, **filters)
 	month_end = add_months(month, 1) - timedelta(days=1)
 	add_rows(later, batch_balances(company, after_date=on_date, to_date=month_end, keep_zero=True, **filters))
-	stored = balances_of_rows(kept_rows(company, {batch_no for batch_no, _w in later}, **filters))
+	stored = kept_in_stock(company, {batch_no for batch_no, _w in later}, **filters)
 	return balance_rows(balances_before(stored, later))
 
 
-def balances_from_start(company: str, on_date: date, **filters) -> list[frappe._dict]:
+def balances_from_start(company: str, on_date: date, **filters) -> list[BatchBalance]:
 	"""The kept months before `on_date`'s month, and the ledger from that month's first day
 	to the date. `filters` as kept_balances_on takes them."""
 	month = month_of(on_date)
@@ -598,15 +607,10 @@ def add_rows(totals: dict[tuple, Balance], rows: list[frappe._dict], kept: KeptT
 		total.stock_value += row.stock_value
 
 
-def balance_rows(balances: dict[Pair, Balance]) -> list[frappe._dict]:
+def balance_rows(balances: dict[Pair, Balance]) -> list[BatchBalance]:
 	return [
-		frappe._dict(
-			item_code=balance.item_code,
-			batch_no=batch_no,
-			warehouse=warehouse,
-			company=balance.company,
-			qty=balance.qty,
-			stock_value=balance.stock_value,
+		BatchBalance(
+			balance.item_code, batch_no, warehouse, balance.company, balance.qty, balance.stock_value
 		)
 		for (batch_no, warehouse), balance in balances.items()
 		if abs(balance.qty) > 1e-9
@@ -623,14 +627,32 @@ def with_filters(query, table, item_codes, warehouses, batch_nos):
 	return query
 
 
-def kept_rows(
+def kept_in_stock(
 	company: str, moved_batches: set[str], item_codes=None, warehouses=None, batch_nos=None
-) -> list[frappe._dict]:
+) -> dict[Pair, Balance]:
 	"""The kept balances in stock now, and, when they are few, those of the batches that
 	moved since the date (at zero now, they may keep a value below a cent)."""
-	query = kept_rows_query().where(BALANCE.company == company)
+	query = frappe.qb.from_(BALANCE).select(
+		BALANCE.batch_no,
+		BALANCE.warehouse,
+		BALANCE.item_code,
+		BALANCE.company,
+		BALANCE.qty,
+		BALANCE.stock_value,
+	)
 	in_stock = BALANCE.qty != 0
 	if moved_batches and len(moved_batches) <= MOVED_BATCHES_LISTED:
 		in_stock = in_stock | BALANCE.batch_no.isin(sorted(moved_batches))
-	query = query.where(in_stock)
-	return with_filters(query, BALANCE, item_codes, warehouses, batch_nos).run(as_dict=True)
+	query = query.where(BALANCE.company == company).where(in_stock)
+	query = with_filters(query, BALANCE, item_codes, warehouses, batch_nos)
+	stored: dict[Pair, Balance] = {}
+	# Plain tuples: a long-lived site has thousands of batches in stock. A pair can have
+	# two rows after a warehouse merge, until the nightly check: they are added up.
+	for batch_no, warehouse, item_code, row_company, qty, stock_value in query.run():
+		balance = stored.get((batch_no, warehouse))
+		if balance:
+			balance.qty += qty
+			balance.stock_value += stock_value
+		else:
+			stored[batch_no, warehouse] = Balance(item_code, row_company, qty, stock_value)
+	return stored

@@ -7,6 +7,8 @@ expiry and hold, so a stock count or a recall starts from the right numbers.
 Today's balances are the kept Batch Warehouse Balance; a past date's are those less what
 the ledger posted after it, so the report's cost follows the period, not the ledger."""
 
+from operator import itemgetter
+
 import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
@@ -46,32 +48,44 @@ def get_data(filters) -> list[dict]:
 		warehouses=permitted_warehouses(filters.company, filters.warehouse),
 		batch_nos=[filters.batch_no] if filters.batch_no else None,
 	)
-	batches = expiry_and_hold({row.batch_no for row in balances})
-	items = item_details({row.item_code for row in balances})
-	status_label = {status: _(status.value) for status in ExpiryStatus}  # once, not per row
-	rows = []
-	for balance in balances:
-		expiry, on_hold, hold_reason = batches.get(balance.batch_no) or (None, 0, None)
-		item = items.get(balance.item_code) or frappe._dict()
-		expiry = getdate(expiry) if expiry else None
-		rows.append(
-			{
-				"item_code": balance.item_code,
-				"item_name": item.item_name,
-				"batch_no": balance.batch_no,
-				"warehouse": balance.warehouse,
-				"qty": balance.qty,
-				"stock_uom": item.stock_uom,
-				"stock_value": balance.stock_value,
-				"expiry_date": expiry,
-				"days_to_expiry": days_to_expiry(expiry, on_date),
-				"expiry_status": status_label[expiry_status(expiry, on_date, alert_days)],
-				"on_hold": on_hold or 0,
-				"hold_reason": shown_as_text(hold_reason),
-			}
-		)
-	rows.sort(key=lambda row: (row["item_code"], row["batch_no"], row["warehouse"]))
-	return rows
+	balances.sort(key=itemgetter(0, 1, 2))  # item_code, batch_no, warehouse
+	items = {
+		item_code: {"item_name": item.item_name, "stock_uom": item.stock_uom}
+		for item_code, item in item_details({row.item_code for row in balances}).items()
+	}
+	no_item = {"item_name": None, "stock_uom": None}
+	status_label = {status: _(status.value) for status in ExpiryStatus}
+	batches = {
+		batch_no: batch_columns(expiry, on_hold, reason, on_date, alert_days, status_label)
+		for batch_no, (expiry, on_hold, reason) in expiry_and_hold({row.batch_no for row in balances}).items()
+	}
+	no_batch = batch_columns(None, 0, None, on_date, alert_days, status_label)
+	# A long-lived site has thousands of batches in stock: each row only merges what was
+	# worked out once per item and once per batch.
+	return [
+		{
+			"item_code": balance.item_code,
+			"batch_no": balance.batch_no,
+			"warehouse": balance.warehouse,
+			"qty": balance.qty,
+			"stock_value": balance.stock_value,
+			**items.get(balance.item_code, no_item),
+			**batches.get(balance.batch_no, no_batch),
+		}
+		for balance in balances
+	]
+
+
+def batch_columns(expiry, on_hold, hold_reason, on_date, alert_days: int, status_label: dict) -> dict:
+	"""A batch's expiry and hold columns on `on_date`."""
+	expiry = getdate(expiry) if expiry else None
+	return {
+		"expiry_date": expiry,
+		"days_to_expiry": days_to_expiry(expiry, on_date),
+		"expiry_status": status_label[expiry_status(expiry, on_date, alert_days)],
+		"on_hold": on_hold or 0,
+		"hold_reason": shown_as_text(hold_reason),
+	}
 
 
 def expiry_and_hold(batch_nos: set[str]) -> dict[str, tuple]:

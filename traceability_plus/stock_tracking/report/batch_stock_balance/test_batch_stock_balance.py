@@ -26,10 +26,9 @@ RESTRICTED_USER = "tp-balance-viewer@example.com"
 
 
 def by_pair(rows) -> dict[tuple[str, str], tuple[float, float]]:
-	return {
-		(row["batch_no"], row["warehouse"]): (round(row["qty"], 6), round(row["stock_value"], 4))
-		for row in rows
-	}
+	"""(quantity, value) of each batch and warehouse, from report rows (dicts) or balances."""
+	rows = [row if hasattr(row, "batch_no") else frappe._dict(row) for row in rows]
+	return {(row.batch_no, row.warehouse): (round(row.qty, 6), round(row.stock_value, 4)) for row in rows}
 
 
 def balances(batch_no, **filters):
