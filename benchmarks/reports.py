@@ -16,9 +16,12 @@ growth with the ledger shows.
 The data, per product line: 50 raw materials received by Purchase Receipts from 50 suppliers;
 Manufacture stock entries that turn 2 or 3 raw lots into an intermediate lot; Repack and
 Manufacture entries that turn intermediate lots into finished lots; Delivery Notes that split
-each finished lot over about a dozen of 1,000 customers, with a few sales returns; some
-Material Issues of raw lots. One line posts about 290 ledger entries a day (two years: about
-21,000 batches and 213,000 entries), each lot's balance never below zero. A bigger --scale
+each finished lot over about a dozen of 1,000 customers, with a few sales returns (back in
+stock and picked again, oldest first); some Material Issues of raw lots. Intermediate and
+finished items are made to stock up to a cap, as a planner would, so the stock on hand stays
+about the same over the years while the ledger grows. One line posts about 310 ledger entries
+a day (two years: about 21,000 batches and 213,000 entries), each lot's balance never below
+zero. A bigger --scale
 adds years, up to ten, then lines side by side, each with items and a seed of its own: a lot's
 genealogy is the same size at every scale, and line 1's first two years are the same, so the
 raw lot traced is the same lot. A few real documents are submitted through ERPNext (one raw
@@ -42,6 +45,7 @@ at 2,000,000; the nightly check within the long queue's timeout.
 """
 
 import argparse
+import bisect
 import importlib
 import random
 import re
@@ -114,7 +118,7 @@ class ProductLine:
 
 
 MOST_DAYS = 3650  # ten years; a bigger ledger adds product lines
-ENTRIES_PER_LINE_DAY = 292  # what one line posts in a day, on average
+ENTRIES_PER_LINE_DAY = 310  # what one line posts in a day, on average
 DEFAULT_SCALE = 213_000
 PICK_FROM_DAY, PICK_TO_DAY = 60, 365  # the raw lot traced was received in the first year
 
@@ -129,7 +133,9 @@ def plan(scale: int) -> tuple[int, int]:
 RAW_PER_MANUFACTURE = 100  # of each raw material in an intermediate lot of the same quantity
 INTERMEDIATE_LOT_QTY = 100
 INTERMEDIATE_PER_REPACK = 50  # of each intermediate material in a finished product
+INTERMEDIATE_STOCK_CAP = 10 * INTERMEDIATE_LOT_QTY  # on hand, per item: made to stock up to it
 FINISHED_LOT_QTY = 60
+FINISHED_STOCK_CAP = 10 * FINISHED_LOT_QTY
 CHUNK = 10_000
 TRANSFORMING = ("Manufacture", "Repack")
 
@@ -436,10 +442,15 @@ class Simulation:
 
 	def manufacture(self, day: int):
 		rng = self.rng
+		# Made to stock up to a cap, as a planner would: without it the least-used
+		# intermediates pile up for ten years.
+		wanted = [item for item in self.intermediate_items if self.on_hand[item] < INTERMEDIATE_STOCK_CAP]
+		if not wanted:
+			return
 		if rng.random() < 0.7:
-			item_code = min(self.intermediate_items, key=lambda item: (self.on_hand[item], rng.random()))
+			item_code = min(wanted, key=lambda item: (self.on_hand[item], rng.random()))
 		else:
-			item_code = rng.choice(self.intermediate_items)
+			item_code = rng.choice(wanted)
 		entry = self.voucher("Stock Entry", day, "09:00", 300, purpose="Manufacture")
 		for raw in self.raw_recipe[item_code]:
 			self.take(entry, raw, RAW_WAREHOUSE, RAW_PER_MANUFACTURE, day)
@@ -456,7 +467,8 @@ class Simulation:
 		possible = [
 			item
 			for item in self.finished_items
-			if all(
+			if self.on_hand[item] < FINISHED_STOCK_CAP
+			and all(
 				sum(lot.qty for lot in self.queues[i]) >= INTERMEDIATE_PER_REPACK
 				for i in self.intermediate_recipe[item]
 			)
@@ -504,7 +516,11 @@ class Simulation:
 			"Delivery Note", day, "17:00", 300, customer=note.fields["customer"], is_return=1, against=note
 		)
 		sales_return.rows.append((lot.item_code, FINISHED_WAREHOUSE, lot, returned))
-		lot.qty += returned  # back in stock: delivered again if the lot is still being picked from
+		if lot.qty <= 1e-9:
+			# Used up, so out of the queue: back in it, in its place by age, as FEFO picks
+			# it again. Left out, ten years of returns pile up as stock nobody ships.
+			bisect.insort(self.queues[lot.item_code], lot, key=lambda queued: queued.day)
+		lot.qty += returned
 		self.on_hand[lot.item_code] += returned
 
 	# What the trace of a raw lot will meet ------------------------------------------------------
