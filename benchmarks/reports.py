@@ -8,8 +8,10 @@ movements that stay on the site, so do not use a site that matters:
     ../env/bin/python ~/traceability_plus/benchmarks/reports.py --seed \
         --site bench-213k.localhost --scale 213000 --site bench-2m.localhost --scale 2000000
 
---seed fills each site once (about 3 minutes for 213,000 entries, about 30 for 2,000,000 on
-a 2-core machine) and is skipped when the data is there already; without it the script only
+--seed fills each site once (about 6 minutes for 213,000 entries, about 40 for 2,000,000 on
+a 2-core machine busy with other seeds; give MariaDB a buffer pool of some GB, or the
+balance rebuild after it takes a quarter of an hour) and is skipped when the data is there
+already; without it the script only
 times the reports. With several sites it ends with each report's time on each, so that its
 growth with the ledger shows.
 
