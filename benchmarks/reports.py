@@ -11,9 +11,8 @@ movements that stay on the site, so do not use a site that matters:
 --seed fills each site once (about 6 minutes for 213,000 entries, about 40 for 2,000,000 on
 a 2-core machine busy with other seeds; give MariaDB a buffer pool of some GB, or the
 balance rebuild after it takes a quarter of an hour) and is skipped when the data is there
-already; without it the script only
-times the reports. With several sites it ends with each report's time on each, so that its
-growth with the ledger shows.
+already; without it the script only times the reports. With several sites it ends with each
+report's time on each, so that its growth with the ledger shows.
 
 The data, per product line: 50 raw materials received by Purchase Receipts from 50 suppliers;
 Manufacture stock entries that turn 2 or 3 raw lots into an intermediate lot; Repack and
@@ -23,10 +22,9 @@ stock and picked again, oldest first); some Material Issues of raw lots. Interme
 finished items are made to stock up to a cap, as a planner would, so the stock on hand stays
 about the same over the years while the ledger grows. One line posts about 310 ledger entries
 a day (two years: about 21,000 batches and 213,000 entries), each lot's balance never below
-zero. A bigger --scale
-adds years, up to ten, then lines side by side, each with items and a seed of its own: a lot's
-genealogy is the same size at every scale, and line 1's first two years are the same, so the
-raw lot traced is the same lot. A few real documents are submitted through ERPNext (one raw
+zero. A bigger --scale adds years, up to ten, then lines side by side, each with items and a
+seed of its own: a lot's genealogy is the same size at every scale, and line 1's first two
+years are the same, so the raw lot traced is the same lot. A few real documents are submitted through ERPNext (one raw
 lot made into one finished lot and delivered); everything else is written in bulk, row for
 row as ERPNext writes it when it submits: Stock Ledger Entry, Serial and Batch Bundle with
 its Serial and Batch Entry, Batch, Bin and the voucher headers the reports read (not the
