@@ -583,15 +583,22 @@ def kept_movements(
 ) -> dict[Pair, Balance]:
 	"""The kept months that match `months`, added up per batch and warehouse."""
 	table = MOVEMENTS.table
-	query = (
-		frappe.qb.from_(table)
-		.select(table.batch_no, table.warehouse, table.item_code, table.company, table.qty, table.stock_value)
-		.where(table.company == company)
-		.where(months)
+	query = pair_totals_query(table).where(table.company == company).where(months)
+	return pair_totals(with_filters(query, table, item_codes, warehouses, batch_nos))
+
+
+def pair_totals_query(table):
+	"""What pair_totals reads, from a kept table."""
+	return frappe.qb.from_(table).select(
+		table.batch_no, table.warehouse, table.item_code, table.company, table.qty, table.stock_value
 	)
-	query = with_filters(query, table, item_codes, warehouses, batch_nos)
+
+
+def pair_totals(query) -> dict[Pair, Balance]:
+	"""The rows of a pair_totals_query added up per batch and warehouse. Read as plain
+	tuples, not add_rows' dicts: a year back is tens of thousands of months, and a site
+	can have thousands of batches in stock."""
 	totals: dict[Pair, Balance] = {}
-	# Plain tuples, not add_rows' dicts: a year back is tens of thousands of months.
 	for batch_no, warehouse, item_code, row_company, qty, stock_value in query.run():
 		total = totals.setdefault((batch_no, warehouse), Balance(item_code, row_company))
 		total.qty += qty
@@ -632,27 +639,9 @@ def kept_in_stock(
 ) -> dict[Pair, Balance]:
 	"""The kept balances in stock now, and, when they are few, those of the batches that
 	moved since the date (at zero now, they may keep a value below a cent)."""
-	query = frappe.qb.from_(BALANCE).select(
-		BALANCE.batch_no,
-		BALANCE.warehouse,
-		BALANCE.item_code,
-		BALANCE.company,
-		BALANCE.qty,
-		BALANCE.stock_value,
-	)
 	in_stock = BALANCE.qty != 0
 	if moved_batches and len(moved_batches) <= MOVED_BATCHES_LISTED:
 		in_stock = in_stock | BALANCE.batch_no.isin(sorted(moved_batches))
-	query = query.where(BALANCE.company == company).where(in_stock)
-	query = with_filters(query, BALANCE, item_codes, warehouses, batch_nos)
-	stored: dict[Pair, Balance] = {}
-	# Plain tuples: a long-lived site has thousands of batches in stock. A pair can have
-	# two rows after a warehouse merge, until the nightly check: they are added up.
-	for batch_no, warehouse, item_code, row_company, qty, stock_value in query.run():
-		balance = stored.get((batch_no, warehouse))
-		if balance:
-			balance.qty += qty
-			balance.stock_value += stock_value
-		else:
-			stored[batch_no, warehouse] = Balance(item_code, row_company, qty, stock_value)
-	return stored
+	query = pair_totals_query(BALANCE).where(BALANCE.company == company).where(in_stock)
+	# A pair can have two rows after a warehouse merge, until the nightly check: added up.
+	return pair_totals(with_filters(query, BALANCE, item_codes, warehouses, batch_nos))
